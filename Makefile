@@ -1,0 +1,74 @@
+# The project's front door: `make run` serves the app, `make test` runs everything CI runs.
+# Every Python tool runs from .venv, so no activated shell is needed.
+
+# Django 6.1 needs Python >= 3.12. The machine's default python3 may be older, with newer ones
+# kept by pyenv (whose python3.12 shim only works when 3.12 is selected), so look for one.
+PYTHON ?= $(shell for c in python3.12 $(wildcard $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/3.12*/bin/python3.12) \
+	python3.13 python3; do $$c -c 'import sys; assert sys.version_info >= (3, 12)' 2>/dev/null \
+	&& { command -v $$c; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+# Languages whose catalogues must be complete (no untranslated or fuzzy entries).
+COMPLETE_LOCALES ?= es
+
+.PHONY: venv system-deps run test test-sqlite test-postgres check-messages lint fmt bench
+
+venv: $(VENV)/.installed
+
+# Reinstalls only when a requirements file changes.
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@test -n "$(PYTHON)" || { echo "Python >= 3.12 not found (set PYTHON=...)" >&2; exit 1; }
+	$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	    || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+system-deps:
+	scripts/install-system-deps
+
+run: export DEBUG = 1
+run: venv
+	scripts/install-system-deps gettext
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages --ignore=$(VENV)
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: system-deps venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py compilemessages --ignore=$(VENV)
+	$(MAKE) --no-print-directory check-messages
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+# Everything but the PostgreSQL tests, on SQLite whatever DATABASE_URL the shell has.
+test-sqlite: venv
+	env -u DATABASE_URL $(PY) -m pytest -m "not postgres" --ignore=tests/postgres
+
+# tests/postgres and anything marked `postgres`, against a throwaway cluster (tests/pgcluster.py).
+test-postgres: venv
+	$(PY) -m pytest -p tests.pgcluster -m postgres
+
+check-messages:
+	@for lang in $(COMPLETE_LOCALES); do \
+	    for po in locale/$$lang/LC_MESSAGES/*.po; do \
+	        stats=$$(LC_ALL=C msgfmt --check --statistics -o /dev/null "$$po" 2>&1) \
+	            || { echo "$$stats" >&2; exit 1; }; \
+	        case "$$stats" in \
+	            *fuzzy*|*untranslated*) echo "$$po is incomplete: $$stats" >&2; exit 1;; \
+	        esac; \
+	    done; \
+	done
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+fmt: venv
+	$(PY) -m ruff check --fix-only .
+	$(PY) -m ruff format .
+
+bench: venv
+	$(PY) benchmarks/run.py

@@ -1,0 +1,129 @@
+"""Playwright fixtures for browser tests, driving Debian's Chromium (not a downloaded build).
+
+``tablet`` is a fresh page in a tablet-sized touch context; ``make_tablet(locale=...)`` gives
+more (another language, a second officer). ``assert_accessible(page)`` fails on serious or
+critical axe-core violations and lists them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    # Without these Chromium keeps calling home, which this network refuses.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TABLET_VIEWPORT = {"width": 820, "height": 1180}
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def pytest_collection_modifyitems(items):
+    browser_dir = Path(__file__).parent
+    for item in items:
+        if browser_dir in Path(item.path).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = f"{CHROMIUM} not found; run scripts/install-system-deps"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    # The sync API keeps an asyncio loop around for the rest of the session, and Django then
+    # refuses ORM calls from the test thread unless told that this is deliberate.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    manager = sync_playwright().start()
+    try:
+        yield manager
+    finally:
+        manager.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        chromium_sandbox=False,
+        args=CHROMIUM_ARGS,
+    )
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture
+def make_tablet(browser) -> Iterator:
+    """Factory: ``make_tablet(locale="es-US")`` returns a page in a new tablet context."""
+    contexts = []
+
+    def make(locale: str = "en-US", **context_options):
+        context = browser.new_context(
+            viewport=TABLET_VIEWPORT,
+            has_touch=True,
+            locale=locale,
+            **context_options,
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def tablet(make_tablet):
+    return make_tablet()
+
+
+def axe_check(page, context=None) -> list[dict]:
+    """Run axe-core on the page; return the violations with serious or critical impact."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context=context)
+    return [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(
+            f"[{violation['impact']}] {violation['id']}: {violation['help']} "
+            f"({violation['helpUrl']})"
+        )
+        for node in violation["nodes"]:
+            lines.append(f"    {', '.join(map(str, node['target']))}: {node['html'][:200]}")
+            if node.get("failureSummary"):
+                summary = node["failureSummary"].replace("\n", "\n        ")
+                lines.append(f"        {summary}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page, context=None) -> None:
+    violations = axe_check(page, context=context)
+    assert not violations, (
+        f"{len(violations)} serious/critical accessibility violation(s) on {page.url}:\n"
+        + format_violations(violations)
+    )
