@@ -1,0 +1,526 @@
+"""The record rules R1-R13 of DESIGN.md §3, each in one place.
+
+Each check takes an election (with its related rows loaded, see ``selectors.election_for_rules``)
+and returns the problems it finds. A problem names the rule, the step of the officer's flow where
+it is fixed, and a translated message. ``submission_problems`` is what ``workflow.election_submit``
+(and later approval) refuses on.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .constants import (
+    INTERPRETER_MODES,
+    NO_ELECTION_METHODS,
+    Decision,
+    DeliveryMode,
+    RelationshipEvidence,
+    SignatureMethod,
+    SignatureRole,
+)
+from .identifiers import A_NUMBER_PATTERN
+from .languages import ALL_COUNTRY_CODES, ALL_LANGUAGE_CODES
+
+#: Steps of the officer's flow, by URL name, where each kind of problem is corrected.
+STEP_PARENT = "parent"
+STEP_CHILDREN = "children"
+STEP_NOTICE = "notice"
+STEP_DECISIONS = "parent_choices"
+STEP_PARENT_SIGN = "parent_sign"
+STEP_STAFF_SIGN = "staff_sign"
+
+
+@dataclass(frozen=True)
+class Problem:
+    rule: str
+    code: str
+    message: str
+    step: str
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.message}"
+
+
+def age_on(born: date, on: date) -> int:
+    years = on.year - born.year
+    if (on.month, on.day) < (born.month, born.day):
+        years -= 1
+    return years
+
+
+def decision_date(election) -> date:
+    """The day the decision is (or would be) made, in the office's time zone."""
+    moments = [c.decided_at for c in election.covered.all() if c.decided_at]
+    moment = max(moments) if moments else timezone.now()
+    return timezone.localtime(moment, election.office.tz).date()
+
+
+def parent_signature(election):
+    return next((s for s in election.signatures.all() if s.role == SignatureRole.PARENT), None)
+
+
+def records_no_election(election) -> bool:
+    """R12: the parent refused or was unable to sign, so nothing they said counts as a choice."""
+    signature = parent_signature(election)
+    return signature is not None and signature.method in NO_ELECTION_METHODS
+
+
+# --- R1 ---------------------------------------------------------------------------------------
+
+
+def check_parent(election) -> list[Problem]:
+    """R1: the parent is identified, and we know how and by whom."""
+    parent = election.parent
+    problems = []
+    if not re.match(A_NUMBER_PATTERN, parent.a_number or ""):
+        problems.append(
+            Problem("R1", "a_number", _("The parent's A-number is not valid."), STEP_PARENT)
+        )
+    if not parent.full_name.strip():
+        problems.append(Problem("R1", "name", _("The parent's full name is missing."), STEP_PARENT))
+    if parent.date_of_birth is None or parent.date_of_birth > timezone.localdate():
+        problems.append(
+            Problem(
+                "R1",
+                "dob",
+                _("The parent's date of birth is missing or in the future."),
+                STEP_PARENT,
+            )
+        )
+    if parent.country_of_citizenship not in ALL_COUNTRY_CODES:
+        problems.append(
+            Problem(
+                "R1", "country", _("The parent's country of citizenship is missing."), STEP_PARENT
+            )
+        )
+    if parent.primary_language not in ALL_LANGUAGE_CODES:
+        problems.append(
+            Problem("R1", "language", _("The parent's primary language is missing."), STEP_PARENT)
+        )
+    if not election.identity_method or not election.identity_document.strip():
+        problems.append(
+            Problem(
+                "R1",
+                "identity",
+                _("Record how the parent's identity was verified and which document was checked."),
+                STEP_PARENT,
+            )
+        )
+    if election.identity_verified_by_id is None or election.identity_verified_at is None:
+        problems.append(
+            Problem(
+                "R1", "identity_by", _("Record who verified the parent's identity."), STEP_PARENT
+            )
+        )
+    if election.facility_id is None:
+        problems.append(
+            Problem(
+                "R1", "facility", _("Record the facility where the parent is held."), STEP_PARENT
+            )
+        )
+    return problems
+
+
+# --- R2 ---------------------------------------------------------------------------------------
+
+
+def check_children(election) -> list[Problem]:
+    """R2: every child is named, a minor on the decision date, located, and linked to the parent."""
+    covered = list(election.covered.all())
+    if not covered:
+        return [
+            Problem(
+                "R2",
+                "no_children",
+                _("Add at least one child this election covers."),
+                STEP_CHILDREN,
+            )
+        ]
+    problems = []
+    on = decision_date(election)
+    links = {link.child_id: link for link in election.parent.child_links.all()}
+    seen: set[tuple[str, date]] = set()
+    for item in covered:
+        child = item.child
+        params = {"name": child.full_name}
+        if child.date_of_birth > on:
+            problems.append(
+                Problem(
+                    "R2",
+                    "dob_future",
+                    _("The date of birth of %(name)s is in the future.") % params,
+                    STEP_CHILDREN,
+                )
+            )
+        elif age_on(child.date_of_birth, on) >= 18:
+            problems.append(
+                Problem(
+                    "R2",
+                    "not_minor",
+                    _(
+                        "%(name)s is 18 or older on the decision date; this election is only "
+                        "for minor children."
+                    )
+                    % params,
+                    STEP_CHILDREN,
+                )
+            )
+        key = (child.full_name.strip().casefold(), child.date_of_birth)
+        if key in seen:
+            problems.append(
+                Problem("R2", "duplicate", _("%(name)s is listed twice.") % params, STEP_CHILDREN)
+            )
+        seen.add(key)
+        if not child.location_name.strip():
+            problems.append(
+                Problem(
+                    "R2", "location", _("Record where %(name)s is held.") % params, STEP_CHILDREN
+                )
+            )
+        link = links.get(child.id)
+        if link is None or not link.relationship or not link.evidence:
+            problems.append(
+                Problem(
+                    "R2",
+                    "relationship",
+                    _("Record how %(name)s is related to the parent and how that was verified.")
+                    % params,
+                    STEP_CHILDREN,
+                )
+            )
+    return problems
+
+
+# --- R3, R4, R10 -------------------------------------------------------------------------------
+
+
+def check_notice(election) -> list[Problem]:
+    """R3 and R10: the exact notice shown, in the parent's language with English beside it."""
+    problems = []
+    version, english = election.notice_version, election.notice_version_en
+    if version is None or not election.delivery_mode or not election.notice_language:
+        return [
+            Problem(
+                "R3",
+                "notice",
+                _("Choose the notice language and how the notice is delivered."),
+                STEP_NOTICE,
+            )
+        ]
+    if version.language != election.notice_language or not version.is_intact:
+        problems.append(
+            Problem(
+                "R3", "notice_text", _("The notice text shown cannot be verified."), STEP_NOTICE
+            )
+        )
+    if english is None or english.language != "en" or not english.is_intact:
+        problems.append(
+            Problem(
+                "R10",
+                "notice_english",
+                _("The English notice shown beside it is missing."),
+                STEP_NOTICE,
+            )
+        )
+    if election.notice_delivered_at is None:
+        problems.append(
+            Problem(
+                "R3",
+                "notice_not_delivered",
+                _("The notice has not been shown to the parent yet."),
+                STEP_DECISIONS,
+            )
+        )
+    return problems
+
+
+def check_language(election) -> list[Problem]:
+    """R4: a parent who does not know the notice's language hears it through an interpreter."""
+    if not election.notice_language:
+        return []
+    interpreter = getattr(election, "interpreter", None)
+    problems = []
+    mismatch = election.notice_language != election.parent.primary_language
+    if mismatch and election.delivery_mode not in INTERPRETER_MODES:
+        problems.append(
+            Problem(
+                "R4",
+                "interpreter_required",
+                _(
+                    "The notice is not in the parent's primary language, so it must be delivered "
+                    "through an interpreter."
+                ),
+                STEP_NOTICE,
+            )
+        )
+    if election.delivery_mode in INTERPRETER_MODES:
+        if interpreter is None:
+            problems.append(
+                Problem(
+                    "R4", "interpreter_missing", _("Record the interpreter's details."), STEP_NOTICE
+                )
+            )
+        else:
+            if not interpreter.full_name.strip() or not interpreter.id_or_employer.strip():
+                problems.append(
+                    Problem(
+                        "R4",
+                        "interpreter_identity",
+                        _("Record the interpreter's name and ID number or employer."),
+                        STEP_NOTICE,
+                    )
+                )
+            if interpreter.language != election.parent.primary_language:
+                problems.append(
+                    Problem(
+                        "R4",
+                        "interpreter_language",
+                        _("The interpreter must interpret into the parent's primary language."),
+                        STEP_NOTICE,
+                    )
+                )
+            if (
+                election.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE
+                and not interpreter.operator_id.strip()
+            ):
+                problems.append(
+                    Problem(
+                        "R4",
+                        "operator_id",
+                        _("Record the telephone interpreter's operator ID."),
+                        STEP_NOTICE,
+                    )
+                )
+    return problems
+
+
+# --- R5, R11, R12 ------------------------------------------------------------------------------
+
+
+def check_decisions(election) -> list[Problem]:
+    """R5: one decision per child, made on the parent's screen, with its time (R11, R12)."""
+    covered = list(election.covered.all())
+    if records_no_election(election):
+        # R12: a refusal is recorded as exactly that; no decision may stand beside it.
+        if any(item.decision for item in covered):
+            return [
+                Problem(
+                    "R12",
+                    "refusal_with_decision",
+                    _("A parent who did not sign has made no election; clear the choices."),
+                    STEP_PARENT_SIGN,
+                )
+            ]
+        return []
+    problems = []
+    for item in covered:
+        if not item.decision or item.decided_at is None:
+            problems.append(
+                Problem(
+                    "R5",
+                    "no_decision",
+                    _("The parent has not chosen for %(name)s.") % {"name": item.child.full_name},
+                    STEP_DECISIONS,
+                )
+            )
+        elif election.notice_delivered_at and item.decided_at < election.notice_delivered_at:
+            problems.append(
+                Problem(
+                    "R11",
+                    "decided_before_notice",
+                    _("A choice was recorded before the notice was shown."),
+                    STEP_DECISIONS,
+                )
+            )
+    if any(item.decision == Decision.CONSULT for item in covered) and not (
+        election.legal_contact_given.strip()
+    ):
+        problems.append(
+            Problem(
+                "R5",
+                "legal_contact",
+                _("Record the legal contact given to the parent who wants to speak with a lawyer."),
+                STEP_DECISIONS,
+            )
+        )
+    return problems
+
+
+# --- R6 ---------------------------------------------------------------------------------------
+
+
+def check_signatures(election) -> list[Problem]:
+    """R6: the parent (or a witnessed mark or refusal), the officer, a witness, the interpreter."""
+    by_role = {s.role: s for s in election.signatures.all()}
+    problems = []
+    if election.witness_id is None:
+        problems.append(
+            Problem(
+                "R6", "witness_missing", _("Choose the staff member who witnesses."), STEP_NOTICE
+            )
+        )
+    elif election.witness_id == election.presented_by_id:
+        problems.append(
+            Problem(
+                "R6",
+                "witness_is_presenter",
+                _("The witness cannot be the presenting officer."),
+                STEP_NOTICE,
+            )
+        )
+    parent = by_role.get(SignatureRole.PARENT)
+    if parent is None:
+        problems.append(
+            Problem(
+                "R6",
+                "parent_signature",
+                _("The parent has not signed, made a mark, or been recorded as not signing."),
+                STEP_PARENT_SIGN,
+            )
+        )
+    elif parent.method not in (SignatureMethod.DRAWN, SignatureMethod.MARK, *NO_ELECTION_METHODS):
+        problems.append(
+            Problem(
+                "R6", "parent_method", _("The parent's signature is not valid."), STEP_PARENT_SIGN
+            )
+        )
+    latest_decision = max(
+        (c.decided_at for c in election.covered.all() if c.decided_at), default=None
+    )
+    if parent is not None and latest_decision and parent.signed_at < latest_decision:
+        problems.append(
+            Problem(
+                "R6",
+                "parent_signed_early",
+                _("The parent signed before the last choice was made; sign again."),
+                STEP_PARENT_SIGN,
+            )
+        )
+    staff_roles = [SignatureRole.WITNESS, SignatureRole.OFFICER]
+    for role in staff_roles:
+        signature = by_role.get(role)
+        expected = (
+            election.witness_id if role == SignatureRole.WITNESS else election.presented_by_id
+        )
+        if (
+            signature is None
+            or not signature.password_confirmed
+            or signature.signer_id != expected
+            or (parent is not None and signature.signed_at < parent.signed_at)
+        ):
+            message = (
+                _("The witness has not signed with their password after the parent.")
+                if role == SignatureRole.WITNESS
+                else _(
+                    "The presenting officer has not signed with their password after the parent."
+                )
+            )
+            problems.append(Problem("R6", f"{role}_signature", message, STEP_STAFF_SIGN))
+    if election.delivery_mode in INTERPRETER_MODES:
+        signature = by_role.get(SignatureRole.INTERPRETER)
+        wanted = (
+            SignatureMethod.TELEPHONE
+            if election.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE
+            else SignatureMethod.DRAWN
+        )
+        if signature is None or signature.method != wanted:
+            problems.append(
+                Problem(
+                    "R4",
+                    "interpreter_signature",
+                    _("The interpreter has not attested to a faithful interpretation."),
+                    STEP_STAFF_SIGN,
+                )
+            )
+    return problems
+
+
+# --- R13 --------------------------------------------------------------------------------------
+
+
+def minutes_to_decide(election) -> float | None:
+    """R13: minutes from the notice being delivered to the last choice."""
+    decided = [c.decided_at for c in election.covered.all() if c.decided_at]
+    if election.notice_delivered_at is None or not decided:
+        return None
+    return (max(decided) - election.notice_delivered_at) / timedelta(minutes=1)
+
+
+def is_fast_decision(election) -> bool:
+    """R13: decided sooner than the configured minimum after the notice; the supervisor must see it."""
+    minutes = minutes_to_decide(election)
+    return minutes is not None and minutes < settings.FORMSVC_MIN_DECISION_MINUTES
+
+
+def warnings(election) -> list[Problem]:
+    """Facts that do not block submission but that the supervisor must acknowledge (R13 and more)."""
+    found = []
+    if is_fast_decision(election):
+        found.append(
+            Problem(
+                "R13",
+                "fast_decision",
+                _(
+                    "The parent decided %(minutes)d minutes after the notice; the minimum is %(min)d."
+                )
+                % {
+                    "minutes": int(minutes_to_decide(election)),
+                    "min": settings.FORMSVC_MIN_DECISION_MINUTES,
+                },
+                STEP_DECISIONS,
+            )
+        )
+    if election.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE:
+        found.append(
+            Problem(
+                "R4",
+                "telephone_interpreter",
+                _("The notice was interpreted by telephone."),
+                STEP_NOTICE,
+            )
+        )
+    links = {link.child_id: link for link in election.parent.child_links.all()}
+    for item in election.covered.all():
+        link = links.get(item.child_id)
+        if link is not None and link.evidence == RelationshipEvidence.NOT_VERIFIED:
+            found.append(
+                Problem(
+                    "R2",
+                    "relationship_unverified",
+                    _("The relationship to %(name)s is not verified.")
+                    % {"name": item.child.full_name},
+                    STEP_CHILDREN,
+                )
+            )
+    if records_no_election(election):
+        found.append(
+            Problem(
+                "R12",
+                "no_election",
+                _("The parent did not sign: no election is recorded and removal stays blocked."),
+                STEP_PARENT_SIGN,
+            )
+        )
+    return found
+
+
+def submission_problems(election) -> list[Problem]:
+    """Everything that keeps this election from being submitted or approved."""
+    return [
+        *check_parent(election),
+        *check_children(election),
+        *check_notice(election),
+        *check_language(election),
+        *check_decisions(election),
+        *check_signatures(election),
+    ]
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """R8: timestamps are stored in UTC; this is the value printed as UTC on the record."""
+    return moment.astimezone(UTC) if moment else None

@@ -1,0 +1,620 @@
+"""Writes to a draft or returned election, one function per step of the officer's flow.
+
+Every function is keyword-only, atomic, locks the election row, refuses anything but an editable
+election in the actor's office, stamps server time, and leaves a history entry naming the actor
+and the step. A change to something the parent already heard or signed throws away what depends on
+it (the notice delivery, the choices, the signatures) so a signature only ever covers the record
+as it stands.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext_lazy as _
+from simple_history.utils import update_change_reason
+
+from .constants import (
+    INTERPRETER_MODES,
+    NO_ELECTION_METHODS,
+    DeliveryMode,
+    Role,
+    SignatureMethod,
+    SignatureRole,
+    Status,
+)
+from .models import (
+    Child,
+    Election,
+    ElectionChild,
+    Facility,
+    Interpreter,
+    Parent,
+    ParentChild,
+    Signature,
+)
+from .notices import notice_mark_shown
+from .selectors import (
+    EDITOR_ROLES,
+    current_approved_election,
+    current_notice,
+    election_queryset_for_rules,
+    open_election_for_parent,
+    staff_profile_for,
+)
+from .workflow import TransitionError
+
+# What each signature means, in the words printed beside it (R6). English is stored; the
+# translation shown to the signer is stored too.
+SIGNATURE_MEANINGS = {
+    SignatureRole.PARENT: _(
+        "I was told about my choices in a language I understand. The choice recorded for each of "
+        "my children is my own and I made it voluntarily."
+    ),
+    SignatureRole.INTERPRETER: _(
+        "I interpreted the notice, the choices and the parent's answers completely and faithfully."
+    ),
+    SignatureRole.WITNESS: _(
+        "I was present when the notice was given and saw the parent make their choice and sign."
+    ),
+    SignatureRole.OFFICER: _(
+        "I presented the notice and the three options to the parent and recorded their choice as "
+        "they made it."
+    ),
+}
+PARENT_NO_SIGNATURE_MEANING = _(
+    "The parent did not sign. No choice is recorded; this is not a waiver and removal stays blocked."
+)
+
+
+def _lock_editable(election: Election, actor) -> Election:
+    profile = staff_profile_for(user=actor)
+    if (
+        profile is None
+        or profile.role not in EDITOR_ROLES
+        or profile.office_id != election.office_id
+    ):
+        raise TransitionError(_("You are not allowed to do this for this election."))
+    # Locked so two tablets saving the same draft write one after the other.
+    locked = election_queryset_for_rules().select_for_update(of=("self",)).get(pk=election.pk)
+    if not locked.is_editable:
+        raise TransitionError(
+            _("This election is %(status)s and can no longer be changed.")
+            % {"status": locked.get_status_display().lower()}
+        )
+    return locked
+
+
+def _save(instance, *, actor, reason: str, fields: list[str] | None = None) -> None:
+    instance._history_user = actor
+    if fields is None:
+        instance.save()
+    else:
+        instance.save(update_fields=fields)
+    update_change_reason(instance, reason)
+
+
+def _delete(instance, *, actor, reason: str) -> None:
+    instance._history_user = actor
+    instance._change_reason = reason
+    instance.delete()
+
+
+def _reset_signatures(election: Election, *, actor, why: str) -> None:
+    for signature in list(election.signatures.all()):
+        _delete(signature, actor=actor, reason=f"signature cleared: {why}")
+
+
+def _reset_decisions(election: Election, *, actor, why: str) -> None:
+    _reset_signatures(election, actor=actor, why=why)
+    for item in election.covered.all():
+        if item.decision or item.decided_at:
+            item.decision = None
+            item.decided_at = None
+            _save(
+                item,
+                actor=actor,
+                reason=f"choice cleared: {why}",
+                fields=["decision", "decided_at"],
+            )
+
+
+def _reset_notice_delivery(election: Election, *, actor, why: str) -> None:
+    """The parent must hear the notice again, choose again and sign again."""
+    _reset_decisions(election, actor=actor, why=why)
+    if election.notice_delivered_at is not None:
+        election.notice_delivered_at = None
+        _save(
+            election,
+            actor=actor,
+            reason=f"notice to be given again: {why}",
+            fields=["notice_delivered_at", "updated_at"],
+        )
+
+
+# --- Step 1: the parent ---------------------------------------------------------------------
+
+
+@dataclass
+class ParentData:
+    a_number: str
+    full_name: str
+    date_of_birth: date
+    country_of_citizenship: str
+    primary_language: str
+
+
+def election_start(*, actor, parent: ParentData) -> tuple[Election, bool]:
+    """Find or create the parent by A-number and open a draft for them in the actor's office.
+
+    If the parent already has an election in progress in this office, that one is returned
+    instead (``created`` is False) so nobody starts the same record twice. If the parent has an
+    approved election, the new one is recorded as replacing it (R9).
+    """
+    profile = staff_profile_for(user=actor)
+    if profile is None or profile.role not in EDITOR_ROLES:
+        raise TransitionError(_("Only officers and supervisors can start an election."))
+    with transaction.atomic():
+        existing = Parent.objects.select_for_update().filter(a_number=parent.a_number).first()
+        if existing is None:
+            record = Parent(**parent.__dict__)
+            _save(record, actor=actor, reason="parent recorded")
+        else:
+            record = existing
+            open_election = open_election_for_parent(parent=record, office=profile.office)
+            if open_election is not None:
+                return open_election, False
+        replaces = current_approved_election(parent=record)
+        if replaces is not None and hasattr(replaces, "superseded_by"):
+            replaces = None
+        election = Election(
+            office=profile.office,
+            parent=record,
+            presented_by=actor,
+            supersedes=replaces,
+        )
+        _save(
+            election,
+            actor=actor,
+            reason="election started" + (f" to replace {replaces.reference}" if replaces else ""),
+        )
+        return election, True
+
+
+def election_update_parent(
+    *,
+    election: Election,
+    actor,
+    parent: ParentData,
+    facility: Facility,
+    identity_method: str,
+    identity_document: str,
+) -> Election:
+    """R1: the parent's details and how their identity was verified, stamped with who and when."""
+    with transaction.atomic():
+        locked = _lock_editable(election, actor)
+        if facility.office_id != locked.office_id:
+            raise ValidationError(_("Choose a facility of your field office."))
+        record = locked.parent
+        changed_parent = [
+            name for name, value in parent.__dict__.items()
+            if name != "a_number" and getattr(record, name) != value
+        ]  # fmt: skip
+        if parent.a_number != record.a_number:
+            raise ValidationError(
+                _("The A-number of an election cannot be changed; void it and start a new one.")
+            )
+        if changed_parent:
+            for name in changed_parent:
+                setattr(record, name, parent.__dict__[name])
+            _save(record, actor=actor, reason="parent details corrected")
+            _reset_notice_delivery(locked, actor=actor, why="parent details changed")
+        identity_changed = (
+            locked.identity_method,
+            locked.identity_document,
+            locked.facility_id,
+        ) != (
+            identity_method,
+            identity_document,
+            facility.pk,
+        )
+        if identity_changed or locked.identity_verified_by_id is None:
+            locked.identity_method = identity_method
+            locked.identity_document = identity_document
+            locked.facility = facility
+            locked.identity_verified_by = actor
+            locked.identity_verified_at = timezone.now()
+            _save(locked, actor=actor, reason="parent identity verified")
+        return locked
+
+
+# --- Step 2: the children -------------------------------------------------------------------
+
+
+@dataclass
+class ChildData:
+    full_name: str
+    date_of_birth: date
+    a_number: str | None
+    location_kind: str
+    location_name: str
+    relationship: str
+    evidence: str
+    evidence_note: str
+
+
+def election_add_child(*, election: Election, actor, data: ChildData) -> ElectionChild:
+    """R2: add a child to the election, linking them to the parent with the verified relationship."""
+    with transaction.atomic():
+        locked = _lock_editable(election, actor)
+        today = timezone.localdate(timezone=locked.office.tz)
+        if data.date_of_birth > today:
+            raise ValidationError(
+                _("The date of birth cannot be in the future."), code="dob_future"
+            )
+        from .rules import age_on
+
+        if age_on(data.date_of_birth, today) >= 18:
+            raise ValidationError(
+                _("This child is 18 or older; the election covers minor children only."),
+                code="not_minor",
+            )
+        for item in locked.covered.all():
+            same_a = data.a_number and item.child.a_number == data.a_number
+            same_person = (
+                item.child.full_name.strip().casefold() == data.full_name.strip().casefold()
+                and item.child.date_of_birth == data.date_of_birth
+            )
+            if same_a or same_person:
+                raise ValidationError(
+                    _("%(name)s is already on this election.") % {"name": item.child.full_name},
+                    code="duplicate",
+                )
+        child = Child.objects.filter(a_number=data.a_number).first() if data.a_number else None
+        if child is None:
+            child = Child(a_number=data.a_number or None)
+        child.full_name = data.full_name
+        child.date_of_birth = data.date_of_birth
+        child.location_kind = data.location_kind
+        child.location_name = data.location_name
+        _save(child, actor=actor, reason="child recorded")
+        link = ParentChild.objects.filter(parent=locked.parent, child=child).first() or ParentChild(
+            parent=locked.parent, child=child
+        )
+        link.relationship = data.relationship
+        link.evidence = data.evidence
+        link.evidence_note = data.evidence_note
+        _save(link, actor=actor, reason="relationship to parent recorded")
+        item = ElectionChild(election=locked, child=child, position=len(locked.covered.all()))
+        try:
+            with transaction.atomic():
+                _save(item, actor=actor, reason="child added to election")
+        except IntegrityError:
+            raise ValidationError(
+                _("%(name)s is already on this election.") % {"name": child.full_name},
+                code="duplicate",
+            ) from None
+        _reset_notice_delivery(locked, actor=actor, why="child added")
+        return item
+
+
+def election_remove_child(*, election: Election, actor, item_id: int) -> None:
+    with transaction.atomic():
+        locked = _lock_editable(election, actor)
+        item = next((c for c in locked.covered.all() if c.pk == item_id), None)
+        if item is None:
+            raise ValidationError(_("That child is not on this election."))
+        _reset_notice_delivery(locked, actor=actor, why="child removed")
+        _delete(item, actor=actor, reason="child removed from election")
+
+
+# --- Step 3: the notice, interpreter and witness --------------------------------------------
+
+
+@dataclass
+class InterpreterData:
+    full_name: str
+    id_or_employer: str
+    language: str
+    operator_id: str
+
+
+def election_set_notice(
+    *,
+    election: Election,
+    actor,
+    language: str,
+    delivery_mode: str,
+    interpreter: InterpreterData | None,
+    witness,
+) -> Election:
+    """R3/R4/R6: which notice is shown, how it reaches the parent, who interprets and who witnesses."""
+    with transaction.atomic():
+        locked = _lock_editable(election, actor)
+        version = current_notice(language=language)
+        english = current_notice(language="en")
+        if version is None or english is None:
+            raise ValidationError(_("There is no notice in that language."))
+        if language != locked.parent.primary_language and delivery_mode not in INTERPRETER_MODES:
+            raise ValidationError(
+                _(
+                    "The parent's primary language is not the notice language: choose an "
+                    "interpreter in person or by telephone."
+                ),
+                code="interpreter_required",
+            )
+        if delivery_mode in INTERPRETER_MODES and interpreter is None:
+            raise ValidationError(
+                _("Record the interpreter's details."), code="interpreter_missing"
+            )
+        if witness is None or witness.pk == locked.presented_by_id:
+            raise ValidationError(
+                _("The witness cannot be the presenting officer."), code="witness_is_presenter"
+            )
+        witness_profile = staff_profile_for(user=witness)
+        if (
+            witness_profile is None
+            or witness_profile.office_id != locked.office_id
+            or witness_profile.role == Role.AUDITOR
+        ):
+            raise ValidationError(_("Choose a witness from your field office."))
+
+        notice_changed = (locked.notice_version_id, locked.delivery_mode) != (
+            version.pk,
+            delivery_mode,
+        )
+        if notice_changed:
+            _reset_notice_delivery(locked, actor=actor, why="notice or delivery changed")
+        elif locked.witness_id != witness.pk:
+            _reset_signatures(locked, actor=actor, why="witness changed")
+        locked.notice_language = language
+        locked.notice_version = version
+        locked.notice_version_en = english
+        locked.delivery_mode = delivery_mode
+        locked.witness = witness
+        _save(locked, actor=actor, reason="notice, delivery and witness chosen")
+
+        current = getattr(locked, "interpreter", None)
+        if delivery_mode in INTERPRETER_MODES:
+            record = current or Interpreter(election=locked)
+            values = {
+                **interpreter.__dict__,
+                "operator_id": interpreter.operator_id
+                if delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE
+                else "",
+            }
+            if current is None or any(getattr(record, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(record, key, value)
+                _save(record, actor=actor, reason="interpreter recorded")
+                if current is not None and not notice_changed:
+                    _reset_signatures(locked, actor=actor, why="interpreter changed")
+        elif current is not None:
+            _delete(current, actor=actor, reason="interpreter removed: no longer used")
+        return locked
+
+
+# --- Step 4: the parent's screens ------------------------------------------------------------
+
+
+def election_record_notice_shown(*, election: Election, actor) -> Election:
+    """R3/R8: the server's time when the notice first appeared on the parent's screen."""
+    with transaction.atomic():
+        locked = _lock_editable(election, actor)
+        if locked.notice_version is None:
+            raise ValidationError(_("Choose the notice language first."))
+        if locked.notice_delivered_at is None:
+            locked.notice_delivered_at = timezone.now()
+            _save(
+                locked,
+                actor=actor,
+                reason="notice shown to the parent",
+                fields=["notice_delivered_at", "updated_at"],
+            )
+            notice_mark_shown(versions=[locked.notice_version, locked.notice_version_en])
+        return locked
+
+
+def election_record_decisions(
+    *, election: Election, actor, decisions: dict[int, str], legal_contact: str
+) -> Election:
+    """R5/R11: the parent's own choice for each child, each stamped with the server's time."""
+    with transaction.atomic():
+        locked = _lock_editable(election, actor)
+        if locked.notice_delivered_at is None:
+            raise ValidationError(_("The notice must be shown to the parent before they choose."))
+        covered = list(locked.covered.all())
+        missing = [item.child.full_name for item in covered if not decisions.get(item.pk)]
+        if missing:
+            raise ValidationError(
+                _("Choose one option for each child: %(names)s.") % {"names": ", ".join(missing)},
+                code="no_decision",
+            )
+        now = timezone.now()
+        changed = False
+        for item in covered:
+            if item.decision != decisions[item.pk]:
+                item.decision = decisions[item.pk]
+                item.decided_at = now
+                _save(
+                    item,
+                    actor=actor,
+                    reason=f"parent chose {item.decision}",
+                    fields=["decision", "decided_at"],
+                )
+                changed = True
+        if legal_contact.strip() != locked.legal_contact_given:
+            locked.legal_contact_given = legal_contact.strip()
+            _save(
+                locked,
+                actor=actor,
+                reason="legal contact recorded",
+                fields=["legal_contact_given", "updated_at"],
+            )
+        if changed:
+            _reset_signatures(locked, actor=actor, why="choices changed")
+        return locked
+
+
+def election_sign_parent(
+    *,
+    election: Election,
+    actor,
+    method: str,
+    image: tuple[bytes, str] | None,
+    reason: str,
+) -> Signature:
+    """R6/R12: the parent's signature or mark, or the record that they did not sign and why.
+
+    A refusal or inability to sign records no election: the choices made on screen are cleared
+    so nothing can be read as a waiver.
+    """
+    with transaction.atomic():
+        locked = _lock_editable(election, actor)
+        if locked.notice_delivered_at is None:
+            raise ValidationError(_("The notice must be shown to the parent first."))
+        no_election = method in NO_ELECTION_METHODS
+        if method in (SignatureMethod.DRAWN, SignatureMethod.MARK):
+            if image is None:
+                raise ValidationError(
+                    _("The signature pad is empty. Please sign in the box."), code="blank"
+                )
+            if any(not item.decision for item in locked.covered.all()):
+                raise ValidationError(_("The parent has not chosen for every child yet."))
+        elif no_election:
+            if not reason.strip():
+                raise ValidationError(_("Write down why the parent did not sign."), code="reason")
+        else:
+            raise ValidationError(_("Choose how the parent signs."))
+        _reset_signatures(locked, actor=actor, why="parent signs again")
+        if no_election:
+            _reset_decisions(locked, actor=actor, why="parent did not sign: no election recorded")
+        meaning_en, meaning_shown = _meanings(
+            PARENT_NO_SIGNATURE_MEANING
+            if no_election
+            else SIGNATURE_MEANINGS[SignatureRole.PARENT],
+            locked.notice_language,
+        )
+        signature = Signature(
+            election=locked,
+            role=SignatureRole.PARENT,
+            method=method,
+            printed_name=locked.parent.full_name,
+            image=image[0] if image else None,
+            image_sha256=image[1] if image else "",
+            reason=reason.strip() if no_election else "",
+            meaning=meaning_en,
+            meaning_translated=meaning_shown,
+            signed_at=timezone.now(),
+        )
+        _save(signature, actor=actor, reason=f"parent signature: {method}")
+        return signature
+
+
+def _meanings(text, language: str) -> tuple[str, str]:
+    """The meaning of a signature in English (stored) and as shown to the signer."""
+    with override("en"):
+        english = str(text)
+    with override(language or "en"):
+        shown = str(text)
+    return english, shown
+
+
+def election_sign_interpreter(
+    *, election: Election, actor, image: tuple[bytes, str] | None
+) -> Signature:
+    """R4/R6: an in-person interpreter signs on the pad; a telephone interpreter's attestation is
+    recorded by the officer with the operator ID."""
+    with transaction.atomic():
+        locked = _lock_editable(election, actor)
+        interpreter = getattr(locked, "interpreter", None)
+        if interpreter is None or locked.delivery_mode not in INTERPRETER_MODES:
+            raise ValidationError(_("This election has no interpreter."))
+        telephone = locked.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE
+        if not telephone and image is None:
+            raise ValidationError(
+                _("The signature pad is empty. Please sign in the box."), code="blank"
+            )
+        for existing in locked.signatures.all():
+            if existing.role == SignatureRole.INTERPRETER:
+                _delete(existing, actor=actor, reason="interpreter signs again")
+        english, shown = _meanings(
+            SIGNATURE_MEANINGS[SignatureRole.INTERPRETER], locked.notice_language
+        )
+        signature = Signature(
+            election=locked,
+            role=SignatureRole.INTERPRETER,
+            method=SignatureMethod.TELEPHONE if telephone else SignatureMethod.DRAWN,
+            printed_name=interpreter.full_name,
+            image=None if telephone else image[0],
+            image_sha256="" if telephone else image[1],
+            reason=(
+                f"Attested by telephone, operator ID {interpreter.operator_id}" if telephone else ""
+            ),
+            meaning=english,
+            meaning_translated=shown,
+            signer=actor if telephone else None,
+            signed_at=timezone.now(),
+        )
+        _save(signature, actor=actor, reason="interpreter attestation")
+        return signature
+
+
+def election_sign_staff(
+    *,
+    election: Election,
+    actor,
+    role: SignatureRole,
+    signer_username: str,
+    password: str,
+    image: tuple[bytes, str] | None,
+) -> Signature:
+    """R6: the witness and the presenting officer sign by drawing and re-entering their password."""
+    if role not in (SignatureRole.WITNESS, SignatureRole.OFFICER):
+        raise ValidationError(_("Only the witness and the officer sign with a password."))
+    with transaction.atomic():
+        locked = _lock_editable(election, actor)
+        expected = locked.witness if role == SignatureRole.WITNESS else locked.presented_by
+        if expected is None:
+            raise ValidationError(_("Choose the witness first."))
+        user = get_user_model().objects.filter(username=signer_username, is_active=True).first()
+        if user is None or user.pk != expected.pk or not user.check_password(password):
+            raise ValidationError(
+                _("That user name and password do not match the %(role)s of this election.")
+                % {"role": SignatureRole(role).label.lower()},
+                code="password",
+            )
+        if image is None:
+            raise ValidationError(
+                _("The signature pad is empty. Please sign in the box."), code="blank"
+            )
+        parent = next((s for s in locked.signatures.all() if s.role == SignatureRole.PARENT), None)
+        if parent is None:
+            raise ValidationError(_("The parent signs first."))
+        for existing in locked.signatures.all():
+            if existing.role == role:
+                _delete(existing, actor=actor, reason=f"{role} signs again")
+        english, shown = _meanings(SIGNATURE_MEANINGS[role], get_language())
+        signature = Signature(
+            election=locked,
+            role=role,
+            method=SignatureMethod.DRAWN,
+            printed_name=user.get_full_name() or user.get_username(),
+            signer=user,
+            image=image[0],
+            image_sha256=image[1],
+            password_confirmed=True,
+            meaning=english,
+            meaning_translated=shown,
+            signed_at=timezone.now(),
+        )
+        _save(signature, actor=actor, reason=f"{role} signed with password")
+        return signature
+
+
+def is_open_for_parent(election: Election) -> bool:
+    return election.status in (Status.DRAFT, Status.RETURNED)
