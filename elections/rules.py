@@ -319,7 +319,7 @@ def check_decisions(election) -> list[Problem]:
         return []
     problems = []
     for item in covered:
-        if not item.decision or item.decided_at is None:
+        if item.decision not in Decision.values or item.decided_at is None:
             problems.append(
                 Problem(
                     "R5",
@@ -345,7 +345,7 @@ def check_decisions(election) -> list[Problem]:
                 "R5",
                 "legal_contact",
                 _("Record the legal contact given to the parent who wants to speak with a lawyer."),
-                STEP_DECISIONS,
+                STEP_STAFF_SIGN,
             )
         )
     return problems

@@ -21,6 +21,7 @@ from simple_history.utils import update_change_reason
 from .constants import (
     INTERPRETER_MODES,
     NO_ELECTION_METHODS,
+    Decision,
     DeliveryMode,
     Role,
     SignatureMethod,
@@ -106,7 +107,10 @@ def _delete(instance, *, actor, reason: str) -> None:
 
 def _reset_signatures(election: Election, *, actor, why: str) -> None:
     for signature in list(election.signatures.all()):
-        _delete(signature, actor=actor, reason=f"signature cleared: {why}")
+        # The prefetched list outlives a first reset in the same step (a refusal clears the
+        # signatures, then the decisions and their signatures); deleted rows have no pk left.
+        if signature.pk is not None:
+            _delete(signature, actor=actor, reason=f"signature cleared: {why}")
 
 
 def _reset_decisions(election: Election, *, actor, why: str) -> None:
@@ -419,16 +423,19 @@ def election_record_notice_shown(*, election: Election, actor) -> Election:
         return locked
 
 
-def election_record_decisions(
-    *, election: Election, actor, decisions: dict[int, str], legal_contact: str
-) -> Election:
+def election_record_decisions(*, election: Election, actor, decisions: dict[int, str]) -> Election:
     """R5/R11: the parent's own choice for each child, each stamped with the server's time."""
     with transaction.atomic():
         locked = _lock_editable(election, actor)
         if locked.notice_delivered_at is None:
             raise ValidationError(_("The notice must be shown to the parent before they choose."))
         covered = list(locked.covered.all())
-        missing = [item.child.full_name for item in covered if not decisions.get(item.pk)]
+        # Only the three options count as a choice (R5); anything else is no choice at all.
+        missing = [
+            item.child.full_name
+            for item in covered
+            if decisions.get(item.pk) not in Decision.values
+        ]
         if missing:
             raise ValidationError(
                 _("Choose one option for each child: %(names)s.") % {"names": ", ".join(missing)},
@@ -447,16 +454,28 @@ def election_record_decisions(
                     fields=["decision", "decided_at"],
                 )
                 changed = True
-        if legal_contact.strip() != locked.legal_contact_given:
-            locked.legal_contact_given = legal_contact.strip()
+        if changed:
+            _reset_signatures(locked, actor=actor, why="choices changed")
+        return locked
+
+
+def election_record_legal_contact(*, election: Election, actor, text: str) -> Election:
+    """R5: the lawyer or legal service the officer gave a parent who chose to consult first."""
+    with transaction.atomic():
+        locked = _lock_editable(election, actor)
+        text = (text or "").strip()
+        if not text:
+            raise ValidationError(
+                _("Write down the legal contact given to the parent."), code="required"
+            )
+        if text != locked.legal_contact_given:
+            locked.legal_contact_given = text
             _save(
                 locked,
                 actor=actor,
                 reason="legal contact recorded",
                 fields=["legal_contact_given", "updated_at"],
             )
-        if changed:
-            _reset_signatures(locked, actor=actor, why="choices changed")
         return locked
 
 

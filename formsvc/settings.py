@@ -203,6 +203,10 @@ STORAGES = {
     },
 }
 
+# In development and tests WhiteNoise serves straight from the app and project static folders.
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
