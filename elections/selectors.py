@@ -18,11 +18,11 @@ def staff_profile_for(*, user) -> StaffProfile | None:
     """The user's profile, fetched once per request and cached on the user object."""
     if not user.is_authenticated:
         return None
-    if not hasattr(user, "_formsvc_profile"):
-        user._formsvc_profile = (
-            StaffProfile.objects.select_related("office").filter(user=user).first()
-        )
-    return user._formsvc_profile
+    try:
+        # Loaded with the user by elections.auth.StaffModelBackend, or fetched once here.
+        return user.staff
+    except StaffProfile.DoesNotExist:
+        return None
 
 
 def election_queryset_for_rules() -> QuerySet[Election]:
