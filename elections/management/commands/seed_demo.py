@@ -1,0 +1,498 @@
+"""Demo data for development: two field offices, their staff, the notices and realistic elections.
+
+Everything after the offices, accounts and notices is built through ``elections.services`` and
+``elections.workflow``, exactly as the officer's flow builds it, so the demo records carry real
+history and pass (or, for drafts, are on the way to passing) the same rules. The data is fake but
+deterministic: parent number ``i`` is always the same person with the same children, and a parent
+who already exists is skipped, so running the command again changes nothing.
+"""
+
+import hashlib
+import io
+import os
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from elections import services, workflow
+from elections.constants import (
+    ChildLocationKind,
+    Decision,
+    DeliveryMode,
+    IdentityMethod,
+    Relationship,
+    RelationshipEvidence,
+    Role,
+    SignatureMethod,
+    SignatureRole,
+)
+from elections.management.commands.load_notices import default_notice_files, load_notice_files
+from elections.models import Election, Facility, FieldOffice, Parent, StaffProfile
+from elections.signature_images import clean_png
+
+DEFAULT_PASSWORD = "formsvc-demo"
+DEFAULT_PARENTS = 12
+
+OFFICES = [
+    {
+        "code": "ELP",
+        "name": "El Paso Field Office",
+        "time_zone": "America/Denver",
+        "facilities": ["El Paso Service Processing Center", "Otero County Processing Center"],
+    },
+    {
+        "code": "SNA",
+        "name": "San Antonio Field Office",
+        "time_zone": "America/Chicago",
+        "facilities": [
+            "South Texas ICE Processing Center",
+            "Karnes County Immigration Processing Center",
+        ],
+    },
+]
+
+# username, first name, last name, role, office code, job title
+STAFF = [
+    ("officer", "Laura", "Benítez", Role.OFFICER, "ELP", "Deportation Officer"),
+    ("witness", "Marcus", "Reed", Role.OFFICER, "ELP", "Immigration Enforcement Agent"),
+    (
+        "supervisor",
+        "Diane",
+        "Okafor",
+        Role.SUPERVISOR,
+        "ELP",
+        "Supervisory Detention and Deportation Officer",
+    ),
+    ("officer2", "Daniel", "Trujillo", Role.OFFICER, "SNA", "Deportation Officer"),
+    ("witness2", "Karen", "Whitfield", Role.OFFICER, "SNA", "Detention and Deportation Officer"),
+    (
+        "supervisor2",
+        "Robert",
+        "Castañeda",
+        Role.SUPERVISOR,
+        "SNA",
+        "Supervisory Detention and Deportation Officer",
+    ),
+    ("auditor", "Priya", "Natarajan", Role.AUDITOR, None, "Records Compliance Auditor"),
+]
+# Who presents and who witnesses in each office.
+OFFICE_TEAMS = {"ELP": ("officer", "witness"), "SNA": ("officer2", "witness2")}
+
+WOMEN = ["María", "Ana", "Rosa", "Dina", "Glenda", "Sandra", "Yesenia", "Marta", "Elvia", "Olga"]
+WOMEN_SECOND = ["Guadalupe", "Lucía", "Elena", "Marisol", "Patricia", "Isabel", "del Carmen"]
+MEN = ["José", "Juan", "Carlos", "Edwin", "Santos", "Wilmer", "Óscar", "Francisco", "Mario"]
+MEN_SECOND = ["Antonio", "Rolando", "Ernesto", "Alberto", "Luis", "Armando", "Enrique"]
+SURNAMES = [
+    "Pérez", "López", "Hernández", "García", "Martínez", "Ramírez", "Cruz", "Morales", "Reyes",
+    "Chávez", "Mejía", "Castillo", "Aguilar", "Ordóñez", "Flores", "Velásquez", "Rivera",
+]  # fmt: skip
+MAYAN_SURNAMES = ["Tzul", "Ixcoy", "Batz", "Chumil", "Tambriz", "Cac", "Xiloj", "Pu", "Tuy"]
+GIRLS = ["Emily", "Ashley", "Génesis", "Dayana", "Sofía", "Allison", "Kimberly", "Valeria"]
+BOYS = ["Kevin", "Brayan", "Jefferson", "Anderson", "Josué", "Ángel", "Dylan", "Jonathan"]
+
+PLACEMENTS = [
+    (ChildLocationKind.ORR_SHELTER, "Casa Esperanza children's shelter, San Benito, Texas"),
+    (ChildLocationKind.ORR_SHELTER, "Nuevo Amanecer shelter, Harlingen, Texas"),
+    (ChildLocationKind.ORR_FOSTER, "Hope Harbor transitional foster care, Grand Rapids, Michigan"),
+    (ChildLocationKind.SPONSOR, "With an aunt (approved sponsor), Houston, Texas"),
+    (ChildLocationKind.ORR_SHELTER, "Los Cerritos shelter, Phoenix, Arizona"),
+]
+EVIDENCE_NOTES = {
+    RelationshipEvidence.BIRTH_CERTIFICATE: "Birth certificate from the national registry seen",
+    RelationshipEvidence.DNA: "Rapid DNA result in the ORR case file",
+    RelationshipEvidence.ORR_RECORD: "ORR case manager confirmed the parent named by the child",
+    RelationshipEvidence.CONSISTENT_STATEMENTS: "Parent and child named each other separately",
+    RelationshipEvidence.NOT_VERIFIED: "",
+}
+IDENTITY_DOCUMENTS = {
+    IdentityMethod.FINGERPRINTS: "IDENT fingerprint match to the booking record",
+    IdentityMethod.PHOTO_ID: "National identity card (DPI/DUI) seen",
+    IdentityMethod.BOOKING_PHOTO: "Booking photograph compared with the detainee",
+    IdentityMethod.CONSULAR_DOCUMENT: "Consular identity document issued by the consulate",
+}
+LEGAL_CONTACT = (
+    "List of free legal service providers for this facility, given on paper; the parent was "
+    "shown how to call them from the housing unit telephone."
+)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One demo parent: where, in what language, how far the record goes and what they choose."""
+
+    office: str
+    country: str
+    language: str
+    stage: str
+    decisions: tuple[str, ...] = (Decision.REUNIFY,)
+    notice_language: str | None = None
+    delivery_mode: str = DeliveryMode.PARENT_READ
+    parent_signs: str = SignatureMethod.DRAWN
+    swap_team: bool = False
+    evidence: tuple[str, ...] = field(default=())
+
+
+# Cycled through for --parents; the first twelve cover every case the demo should show.
+SCENARIOS = [
+    Scenario("ELP", "GT", "es", "submitted", (Decision.REUNIFY, Decision.REUNIFY)),
+    Scenario("SNA", "HN", "es", "submitted", (Decision.WAIVE,), delivery_mode="officer_read"),
+    Scenario(
+        "ELP",
+        "GT",
+        "quc",
+        "submitted",
+        (Decision.REUNIFY, Decision.REUNIFY),
+        notice_language="es",
+        delivery_mode=DeliveryMode.INTERPRETER_TELEPHONE,
+    ),
+    Scenario("SNA", "BZ", "en", "submitted", (Decision.CONSULT,)),
+    Scenario(
+        "ELP",
+        "GT",
+        "mam",
+        "submitted",
+        (Decision.WAIVE, Decision.REUNIFY),
+        notice_language="es",
+        delivery_mode=DeliveryMode.INTERPRETER_IN_PERSON,
+        swap_team=True,
+        evidence=(RelationshipEvidence.DNA, RelationshipEvidence.NOT_VERIFIED),
+    ),
+    Scenario(
+        "SNA",
+        "SV",
+        "es",
+        "submitted",
+        (Decision.REUNIFY,),
+        parent_signs=SignatureMethod.REFUSED,
+    ),
+    Scenario("ELP", "HN", "es", "started"),
+    Scenario("SNA", "SV", "es", "children", (Decision.REUNIFY, Decision.REUNIFY)),
+    Scenario(
+        "ELP",
+        "GT",
+        "es",
+        "notice",
+        (Decision.REUNIFY,),
+        delivery_mode=DeliveryMode.OFFICER_READ,
+    ),
+    Scenario("SNA", "HN", "es", "decided", (Decision.CONSULT, Decision.CONSULT)),
+    Scenario("ELP", "SV", "es", "parent_signed", (Decision.WAIVE,)),
+    Scenario(
+        "SNA",
+        "HT",
+        "ht",
+        "ready",
+        (Decision.REUNIFY,),
+        notice_language="en",
+        delivery_mode=DeliveryMode.INTERPRETER_TELEPHONE,
+    ),
+]
+#: The steps of the officer's flow, in order; a scenario stops after its ``stage``.
+STAGES = (
+    "started",
+    "parent",
+    "children",
+    "notice",
+    "shown",
+    "decided",
+    "parent_signed",
+    "ready",
+    "submitted",
+)
+
+INTERPRETERS = {
+    "quc": ("Lucía Ixcoy Tambriz", "Contract telephone interpretation service, ID 302114"),
+    "mam": ("Esteban Pérez Mejía", "Mayan Languages Interpreting Cooperative, badge 118"),
+    "ht": ("Jean-Robert Pierre", "Contract telephone interpretation service, ID 288073"),
+}
+
+
+def scribble_png(rng: random.Random, *, width: int = 480, height: int = 160) -> bytes:
+    """A small PNG of a pen stroke, the way the signature pad sends one."""
+    image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    x, y = rng.randint(15, 40), height // 2
+    points = [(x, y)]
+    while x < width - rng.randint(30, 120):
+        x += rng.randint(6, 22)
+        y = max(12, min(height - 12, y + rng.randint(-28, 28)))
+        points.append((x, y))
+    draw.line(points, fill=(15, 20, 70, 255), width=rng.choice([2, 3, 4]), joint="curve")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def signature(rng: random.Random) -> tuple[bytes, str]:
+    png = clean_png(scribble_png(rng))
+    return png, hashlib.sha256(png).hexdigest()
+
+
+def years_before(today: date, years: int, days: int) -> date:
+    try:
+        born = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        born = today.replace(year=today.year - years, day=28)
+    return born - timedelta(days=days)
+
+
+class Command(BaseCommand):
+    help = (
+        "Create demo field offices, accounts (officer, officer2, supervisor, supervisor2, auditor; "
+        "password from DEMO_PASSWORD or 'formsvc-demo'), the notices and realistic elections. "
+        "Development only: refuses when DEBUG is off. Running it again changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--parents",
+            type=int,
+            default=DEFAULT_PARENTS,
+            help=f"how many demo parents (one election each; default {DEFAULT_PARENTS})",
+        )
+
+    def handle(self, *args, parents: int, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo creates accounts with a publicly known password, so it only runs "
+                "with DEBUG on (development). Refusing because DEBUG is off."
+            )
+        if parents < 0 or parents > 9999:
+            raise CommandError("--parents must be between 0 and 9999.")
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        with transaction.atomic():
+            load_notice_files(default_notice_files(), write=self.stdout.write)
+            offices = self._offices()
+            users = self._staff(offices, password)
+            created = 0
+            for index in range(parents):
+                if self._parent(index, offices, users, password):
+                    created += 1
+        counts = {}
+        for status in Election.objects.values_list("status", flat=True):
+            counts[status] = counts.get(status, 0) + 1
+        summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {created} new demo parent(s); elections: {summary}. "
+                f"Accounts: {', '.join(u for u, *_ in STAFF)}."
+            )
+        )
+
+    # --- reference data ---------------------------------------------------------------------
+
+    def _offices(self) -> dict[str, FieldOffice]:
+        offices = {}
+        for spec in OFFICES:
+            office, created = FieldOffice.objects.get_or_create(
+                code=spec["code"], defaults={"name": spec["name"], "time_zone": spec["time_zone"]}
+            )
+            if created:
+                self.stdout.write(f"field office {office.code}: created")
+            for name in spec["facilities"]:
+                Facility.objects.get_or_create(office=office, name=name)
+            offices[office.code] = office
+        return offices
+
+    def _staff(self, offices, password: str) -> dict:
+        User = get_user_model()
+        # One hash for every demo account: they share the password anyway, and hashing it once
+        # keeps the command fast with the production hasher.
+        encoded = None
+        users = {}
+        for username, first, last, role, office_code, title in STAFF:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                encoded = encoded or make_password(password)
+                user = User(
+                    username=username,
+                    first_name=first,
+                    last_name=last,
+                    email=f"{username}@formsvc.example",
+                    is_staff=role == Role.SUPERVISOR,
+                    password=encoded,
+                )
+                user.save()
+                self.stdout.write(f"user {username}: created ({role})")
+            StaffProfile.objects.get_or_create(
+                user=user,
+                defaults={
+                    "role": role,
+                    "office": offices[office_code] if office_code else None,
+                    "job_title": title,
+                },
+            )
+            users[username] = user
+        return users
+
+    # --- one demo parent --------------------------------------------------------------------
+
+    def _parent(self, index: int, offices, users, password: str) -> bool:
+        """Create demo parent ``index`` and their election; False if they already exist."""
+        scenario = SCENARIOS[index % len(SCENARIOS)]
+        rng = random.Random(f"formsvc-demo-{index}")
+        a_number = f"A20{index:04d}{rng.randint(0, 999):03d}"
+        if Parent.objects.filter(a_number=a_number).exists():
+            return False
+        today = timezone.localdate()
+        office = offices[scenario.office]
+        presenter, witness = OFFICE_TEAMS[scenario.office]
+        if scenario.swap_team:
+            presenter, witness = witness, presenter
+        officer, witness = users[presenter], users[witness]
+
+        woman = rng.random() < 0.6
+        mayan = scenario.language in ("quc", "mam")
+        first = rng.choice(WOMEN if woman else MEN)
+        second = rng.choice(WOMEN_SECOND if woman else MEN_SECOND)
+        surname1 = rng.choice(MAYAN_SURNAMES if mayan else SURNAMES)
+        surname2 = rng.choice([s for s in SURNAMES if s != surname1])
+        # The children's second surname is the other parent's, the same for all siblings.
+        family_surname = rng.choice([s for s in SURNAMES if s != surname1])
+        if scenario.language == "ht":
+            first, second, surname1, surname2 = "Marie", "Claudette", "Joseph", "Louis"
+        elif scenario.language == "en":
+            first, second, surname1, surname2 = "Shanice", "Marie", "Gillett", "Young"
+            woman = True
+        parent = services.ParentData(
+            a_number=a_number,
+            full_name=f"{first} {second} {surname1} {surname2}",
+            date_of_birth=years_before(today, rng.randint(22, 44), rng.randint(0, 364)),
+            country_of_citizenship=scenario.country,
+            primary_language=scenario.language,
+        )
+        election, _created = services.election_start(actor=officer, parent=parent)
+        reached = STAGES.index(scenario.stage)
+
+        if reached >= STAGES.index("parent"):
+            method = rng.choice(list(IdentityMethod))
+            services.election_update_parent(
+                election=election,
+                actor=officer,
+                parent=parent,
+                facility=rng.choice(list(office.facilities.all())),
+                identity_method=method,
+                identity_document=IDENTITY_DOCUMENTS[method],
+            )
+        if reached >= STAGES.index("children"):
+            used = set()
+            for position in range(len(scenario.decisions)):
+                girl = rng.random() < 0.5
+                name = rng.choice([n for n in (GIRLS if girl else BOYS) if n not in used])
+                used.add(name)
+                kind, place = rng.choice(PLACEMENTS)
+                evidence = (
+                    scenario.evidence[position]
+                    if position < len(scenario.evidence)
+                    else rng.choice(
+                        [
+                            RelationshipEvidence.BIRTH_CERTIFICATE,
+                            RelationshipEvidence.ORR_RECORD,
+                            RelationshipEvidence.CONSISTENT_STATEMENTS,
+                        ]
+                    )
+                )
+                known_a_number = rng.random() < 0.8
+                services.election_add_child(
+                    election=election,
+                    actor=officer,
+                    data=services.ChildData(
+                        full_name=f"{name} {surname1} {family_surname}",
+                        date_of_birth=years_before(today, rng.randint(1, 16), rng.randint(0, 364)),
+                        a_number=(
+                            f"A21{index:04d}{position}{rng.randint(0, 99):02d}"
+                            if known_a_number
+                            else None
+                        ),
+                        location_kind=kind,
+                        location_name=place,
+                        relationship=Relationship.MOTHER if woman else Relationship.FATHER,
+                        evidence=evidence,
+                        evidence_note=EVIDENCE_NOTES[evidence],
+                    ),
+                )
+        interpreter = None
+        if scenario.delivery_mode in (
+            DeliveryMode.INTERPRETER_IN_PERSON,
+            DeliveryMode.INTERPRETER_TELEPHONE,
+        ):
+            name, employer = INTERPRETERS[scenario.language]
+            telephone = scenario.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE
+            interpreter = services.InterpreterData(
+                full_name=name,
+                id_or_employer=employer,
+                language=scenario.language,
+                operator_id=f"OP-{rng.randint(10000, 99999)}" if telephone else "",
+            )
+        if reached >= STAGES.index("notice"):
+            services.election_set_notice(
+                election=election,
+                actor=officer,
+                language=scenario.notice_language or scenario.language,
+                delivery_mode=scenario.delivery_mode,
+                interpreter=interpreter,
+                witness=witness,
+            )
+        if reached >= STAGES.index("shown"):
+            services.election_record_notice_shown(election=election, actor=officer)
+        if reached >= STAGES.index("decided"):
+            covered = list(election.covered.order_by("position"))
+            services.election_record_decisions(
+                election=election,
+                actor=officer,
+                decisions={
+                    item.pk: decision
+                    for item, decision in zip(covered, scenario.decisions, strict=True)
+                },
+            )
+            if Decision.CONSULT in scenario.decisions:
+                services.election_record_legal_contact(
+                    election=election, actor=officer, text=LEGAL_CONTACT
+                )
+        if reached >= STAGES.index("parent_signed"):
+            refused = scenario.parent_signs in (SignatureMethod.REFUSED, SignatureMethod.UNABLE)
+            services.election_sign_parent(
+                election=election,
+                actor=officer,
+                method=scenario.parent_signs,
+                image=None if refused else signature(rng),
+                reason=(
+                    "The parent said three times that they want their child with them but will "
+                    "not sign any paper before talking to a lawyer."
+                    if refused
+                    else ""
+                ),
+            )
+        if reached >= STAGES.index("ready"):
+            if interpreter is not None:
+                telephone = scenario.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE
+                services.election_sign_interpreter(
+                    election=election, actor=officer, image=None if telephone else signature(rng)
+                )
+            for role, user in ((SignatureRole.WITNESS, witness), (SignatureRole.OFFICER, officer)):
+                try:
+                    services.election_sign_staff(
+                        election=election,
+                        actor=officer,
+                        role=role,
+                        signer_username=user.get_username(),
+                        password=password,
+                        image=signature(rng),
+                    )
+                except ValidationError as error:
+                    raise CommandError(
+                        f"{user.get_username()} could not sign: {' '.join(error.messages)} "
+                        "(were the demo accounts created with another DEMO_PASSWORD?)"
+                    ) from error
+        if reached >= STAGES.index("submitted"):
+            workflow.election_submit(election=election, actor=officer)
+        return True

@@ -1,0 +1,54 @@
+"""Fixtures and speed-ups shared by the whole test suite."""
+
+import pytest
+
+from tests.factories import (
+    FacilityFactory,
+    FieldOfficeFactory,
+    load_project_notices,
+    make_officer,
+    make_supervisor,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # Staff sign by re-entering their password (R6); the production hasher would make every
+    # signature in every test take a third of a second.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Tests render pages without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def office(db):
+    office = FieldOfficeFactory(code="ELP", name="El Paso Field Office", time_zone="America/Denver")
+    FacilityFactory(office=office, name="El Paso Service Processing Center")
+    return office
+
+
+@pytest.fixture
+def officer(office):
+    return make_officer(office, username="officer", first_name="Laura", last_name="Benítez")
+
+
+@pytest.fixture
+def witness(office):
+    return make_officer(office, username="witness", first_name="Marcus", last_name="Reed")
+
+
+@pytest.fixture
+def supervisor(office):
+    return make_supervisor(office, username="supervisor", first_name="Diane", last_name="Okafor")
+
+
+@pytest.fixture
+def notices(db):
+    return load_project_notices()
