@@ -288,15 +288,21 @@ class SignatureField(forms.CharField):
 
 
 class ParentSignForm(forms.Form):
+    # Spoken to the parent, on the parent's screen; stored as the SignatureMethod values.
     method = forms.ChoiceField(
-        label=_("How the parent signs"),
-        choices=SignatureMethod.choices[:4],
+        label=_("How will you sign?"),
+        choices=[
+            (SignatureMethod.DRAWN, _("I sign with my finger")),
+            (SignatureMethod.MARK, _("I make a mark; the witness watches")),
+            (SignatureMethod.REFUSED, _("I do not want to sign")),
+            (SignatureMethod.UNABLE, _("I cannot sign")),
+        ],
         widget=forms.RadioSelect,
         initial=SignatureMethod.DRAWN,
     )
     signature = SignatureField(label=_("Signature"))
     reason = forms.CharField(
-        label=_("Why the parent did not sign, in their words"),
+        label=_("Why are you not signing? The officer writes down your words."),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .constants import (
     INTERPRETER_MODES,
@@ -465,8 +466,10 @@ def warnings(election) -> list[Problem]:
             Problem(
                 "R13",
                 "fast_decision",
-                _(
-                    "The parent decided %(minutes)d minutes after the notice; the minimum is %(min)d."
+                ngettext(
+                    "The parent decided %(minutes)d minute after the notice; the minimum is %(min)d.",
+                    "The parent decided %(minutes)d minutes after the notice; the minimum is %(min)d.",
+                    int(minutes_to_decide(election)),
                 )
                 % {
                     "minutes": int(minutes_to_decide(election)),

@@ -297,7 +297,8 @@ def test_a_blank_signature_pad_is_refused_and_the_choices_stay(tablet, officer, 
         {"method": SignatureMethod.DRAWN, "signature": data_url, "reason": ""},
     )
     assert response.status_code == 200
-    assert "signature pad is empty" in response.content.decode()
+    # The parent's screen speaks the notice language, Spanish here.
+    assert "El recuadro de firma está vacío" in response.content.decode()
     assert all(item.decision for item in election.covered.all())
 
 
@@ -316,7 +317,7 @@ def test_a_signature_that_is_not_a_png_is_refused(tablet, officer, witness, noti
             "signature": "data:image/png;base64," + base64.b64encode(jpeg.getvalue()).decode(),
         },
     )
-    assert "must be a PNG image" in response.content.decode()
+    assert "La firma debe ser una imagen PNG" in response.content.decode()
 
 
 def test_a_child_with_no_choice_is_refused_on_the_parents_screen(tablet, officer, witness, notices):
