@@ -141,6 +141,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "elections:home"
 LOGOUT_REDIRECT_URL = "login"
+# A form posted with no session and no CSRF cookie left: sign in again, then back to the page.
+CSRF_FAILURE_VIEW = "elections.views_auth.csrf_failure"
 
 # Failed-login throttling: five wrong passwords lock that user from that address for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

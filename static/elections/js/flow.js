@@ -99,6 +99,16 @@
       });
     });
 
+    // Signing out hands the tablet on: nothing typed and unsaved stays for the next person.
+    document.querySelectorAll("form[data-clear-drafts]").forEach(function (form) {
+      form.addEventListener("submit", function () {
+        for (var i = STORE.length - 1; i >= 0; i--) {
+          var key = STORE.key(i);
+          if (key === PENDING || key.indexOf(PREFIX) === 0) { STORE.removeItem(key); }
+        }
+      });
+    });
+
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });
