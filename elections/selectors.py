@@ -4,11 +4,46 @@ An election outside the user's field office does not exist for them: the selecto
 ``Http404``, never a 403 that would confirm the record is there.
 """
 
-from django.db.models import Prefetch, QuerySet
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Case,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 
-from .constants import EDITABLE_STATUSES, Role, SignatureRole, Status
-from .models import Election, ElectionChild, NoticeVersion, ParentChild, StaffProfile
+from .constants import (
+    EDITABLE_STATUSES,
+    NO_ELECTION_METHODS,
+    Decision,
+    DeliveryMode,
+    RelationshipEvidence,
+    Role,
+    SignatureRole,
+    Status,
+)
+from .identifiers import normalize_a_number
+from .models import (
+    Election,
+    ElectionChild,
+    Interpreter,
+    NoticeVersion,
+    Parent,
+    ParentChild,
+    Signature,
+    StaffProfile,
+)
 
 #: Roles that may create and edit drafts in their own office.
 EDITOR_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
@@ -120,3 +155,248 @@ def notice_languages() -> list[str]:
 
 def signature_for(election: Election, role: SignatureRole):
     return next((s for s in election.signatures.all() if s.role == role), None)
+
+
+# --- Supervisor's queue and review (admin) -----------------------------------------------------
+
+
+def supervisor_office_id(*, user):
+    """The office whose elections the user reviews; None for a superuser (every office, read-only).
+
+    Anyone else reviews nothing: ``election_queue`` answers an empty queryset for them.
+    """
+    profile = staff_profile_for(user=user)
+    if profile is not None and profile.role == Role.SUPERVISOR:
+        return profile.office_id
+    return None
+
+
+def election_queue(*, user) -> QuerySet[Election]:
+    """The approval queue: the supervisor's office only, awaiting approval first, oldest first.
+
+    Everything a row shows is loaded by a fixed number of queries whatever the queue's length.
+    """
+    profile = staff_profile_for(user=user)
+    qs = Election.objects.select_related(
+        "office", "parent", "presented_by", "witness", "interpreter"
+    ).prefetch_related(
+        Prefetch("covered", queryset=ElectionChild.objects.select_related("child")),
+        Prefetch("parent__child_links", queryset=ParentChild.objects.all()),
+        # The queue needs only who signed and how; the signature images stay in the database.
+        Prefetch(
+            "signatures",
+            queryset=Signature.objects.only("id", "election_id", "role", "method", "signed_at"),
+        ),
+    )
+    if profile is not None and profile.role == Role.SUPERVISOR:
+        qs = qs.filter(office_id=profile.office_id)
+    elif not (user.is_active and user.is_superuser):
+        return qs.none()
+    return qs.annotate(
+        queue_rank=Case(
+            *(When(status=status, then=Value(rank)) for rank, status in enumerate(QUEUE_ORDER)),
+            default=Value(len(QUEUE_ORDER)),
+            output_field=IntegerField(),
+        )
+    )
+
+
+#: The queue's order of statuses: what needs the supervisor now comes first.
+QUEUE_ORDER = (
+    Status.SUBMITTED,
+    Status.RETURNED,
+    Status.APPROVED,
+    Status.DRAFT,
+    Status.SUPERSEDED,
+    Status.VOID,
+)
+
+
+def _covered(**lookups):
+    return ElectionChild.objects.filter(election=OuterRef("pk"), **lookups)
+
+
+def fast_decision_q() -> Q:
+    """R13 in SQL, as ``rules.is_fast_decision``: the last choice came sooner than the minimum."""
+    minimum = timedelta(minutes=settings.FORMSVC_MIN_DECISION_MINUTES)
+    deadline = ExpressionWrapper(
+        OuterRef("notice_delivered_at") + minimum, output_field=DateTimeField()
+    )
+    return (
+        Q(notice_delivered_at__isnull=False)
+        & Exists(_covered(decided_at__isnull=False))
+        & ~Exists(_covered(decided_at__gte=deadline))
+    )
+
+
+def consult_pending_q() -> Q:
+    """Approved elections where a parent chose to speak with a lawyer first: nothing is final
+    for them until a new election is approved, so they must not be forgotten (R5)."""
+    return Q(status=Status.APPROVED) & Exists(_covered(decision=Decision.CONSULT))
+
+
+def election_flag_q(flag: str) -> Q | None:
+    """The queue's flags as filters; None for an unknown flag."""
+    if flag == "fast":
+        return fast_decision_q()
+    if flag == "telephone":
+        return Q(delivery_mode=DeliveryMode.INTERPRETER_TELEPHONE)
+    if flag == "unverified":
+        return Exists(
+            _covered(
+                child__parent_links__parent=OuterRef("parent"),
+                child__parent_links__evidence=RelationshipEvidence.NOT_VERIFIED,
+            )
+        )
+    if flag == "no_election":
+        return Exists(
+            Signature.objects.filter(
+                election=OuterRef("pk"), role=SignatureRole.PARENT, method__in=NO_ELECTION_METHODS
+            )
+        )
+    if flag == "consult_pending":
+        return consult_pending_q()
+    if flag == "returned_before":
+        return Q(returned_at__isnull=False)
+    return None
+
+
+def election_decision_q(decision: str) -> Q | None:
+    """Elections where some child has this decision; ``none`` for a child with no election."""
+    if decision == "none":
+        return Exists(_covered(decision__isnull=True))
+    if decision in Decision.values:
+        return Exists(_covered(decision=decision))
+    return None
+
+
+def election_search_q(term: str) -> Q | None:
+    """An A-number typed in any shape finds the parent's or a child's elections exactly."""
+    try:
+        a_number = normalize_a_number(term)
+    except ValidationError:
+        return None
+    return Q(parent__a_number=a_number) | Exists(_covered(child__a_number=a_number))
+
+
+def election_for_review(*, user, election_id) -> Election:
+    """The election a supervisor reviews, with everything the record and the rules read; 404
+    outside their office (it does not exist for them)."""
+    scope = election_queue(user=user).values("pk")
+    try:
+        return (
+            election_queryset_for_rules()
+            .select_related("voided_by", "supersedes")
+            .filter(pk__in=scope)
+            .get(pk=election_id)
+        )
+    except (Election.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+def election_rounds(*, election: Election) -> list[dict]:
+    """Every status change of the election, oldest first: each submission, return (with its
+    reason), resubmission and approval, with who and when (R9)."""
+    rounds = []
+    previous = None
+    for record in election.history.order_by("history_date", "history_id").select_related(
+        "history_user"
+    ):
+        if previous is None or record.status != previous:
+            rounds.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "from": previous,
+                    "to": record.status,
+                    "to_label": Status(record.status).label,
+                    "reason": record.history_change_reason or "",
+                    "return_reason": record.return_reason
+                    if record.status == Status.RETURNED
+                    else "",
+                }
+            )
+        previous = record.status
+    return rounds
+
+
+#: Fields left out of the history's diffs: they change on every save and say nothing.
+HISTORY_QUIET = frozenset({"updated_at"})
+
+
+def election_history(*, election: Election) -> list[dict]:
+    """The election's history with what each entry changed, newest first: the election row and
+    the rows that belong to it (children covered, interpreter, signatures) and the parent's
+    details, each entry with its author, time, reason and old -> new values."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    sources = [
+        (Election, election.history.all()),
+        (ElectionChild, ElectionChild.history.filter(election_id=election.pk)),
+        (Interpreter, Interpreter.history.filter(election_id=election.pk)),
+        (Signature, Signature.history.filter(election_id=election.pk)),
+        (Parent, Parent.history.filter(id=election.parent_id)),
+    ]
+    entries = []
+    user_ids = set()
+    for model, history in sources:
+        pk_name = model._meta.pk.attname
+        last_by_object: dict = {}
+        for record in history.order_by("history_date", "history_id").select_related("history_user"):
+            key = getattr(record, pk_name)
+            before = last_by_object.get(key)
+            changes = []
+            if before is not None and record.history_type == "~":
+                # Every tracked field, the non-editable ones (status, stamps) above all, which
+                # simple-history's own diff leaves out.
+                for field in model._meta.concrete_fields:
+                    if field.name in HISTORY_QUIET or not hasattr(record, field.attname):
+                        continue
+                    old, new = getattr(before, field.attname), getattr(record, field.attname)
+                    if old == new:
+                        continue
+                    if field.is_relation and field.related_model is user_model:
+                        user_ids.update(v for v in (old, new) if v is not None)
+                    changes.append({"field": field, "old": old, "new": new})
+            last_by_object[key] = record
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "who": record.history_user,
+                    "what": model._meta.verbose_name,
+                    "object": str(record.instance),
+                    "type": record.get_history_type_display(),
+                    "reason": record.history_change_reason or "",
+                    "changes": changes,
+                }
+            )
+    users = {
+        str(u.pk): u.get_full_name() or u.get_username()
+        for u in user_model.objects.filter(pk__in=[v for v in user_ids if str(v).isdigit()])
+    }
+    for entry in entries:
+        for change in entry["changes"]:
+            field = change["field"]
+            change["label"] = field.verbose_name
+            names = users if field.is_relation and field.related_model is user_model else {}
+            for side in ("old", "new"):
+                change[side] = _history_value(field, change[side], names, election.office.time_zone)
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries
+
+
+def _history_value(field, value, users: dict[str, str], time_zone: str) -> str:
+    from .templatetags.formsvc import local_time
+
+    if value is None or value == "":
+        return "—"
+    if field.is_relation:
+        return users.get(str(value), str(value))
+    if isinstance(value, datetime):
+        return local_time(value, time_zone)
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if field.get_internal_type() == "BinaryField":
+        return "…"
+    return str(value)

@@ -16,7 +16,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import update_change_reason
 
 from .constants import (
     INTERPRETER_MODES,
@@ -92,11 +91,15 @@ def _lock_editable(election: Election, actor) -> Election:
 
 def _save(instance, *, actor, reason: str, fields: list[str] | None = None) -> None:
     instance._history_user = actor
-    if fields is None:
-        instance.save()
-    else:
-        instance.save(update_fields=fields)
-    update_change_reason(instance, reason)
+    # Set before saving: history rows are append-only, so the reason cannot be added afterwards.
+    instance._change_reason = reason[:100]
+    try:
+        if fields is None:
+            instance.save()
+        else:
+            instance.save(update_fields=fields)
+    finally:
+        del instance._change_reason
 
 
 def _delete(instance, *, actor, reason: str) -> None:

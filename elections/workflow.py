@@ -6,15 +6,29 @@ checks the actor's role and office, runs the rules, stamps who and when, and wri
 entry with the change reason.
 """
 
+import logging
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import update_change_reason
+from django.utils.translation import override
 
 from . import rules
 from .constants import EDITABLE_STATUSES, Role, Status
-from .models import Election
+from .models import ApprovalAttempt, Election
+from .models.locking import allow_supersede
 from .selectors import election_queryset_for_rules, staff_profile_for
+
+logger = logging.getLogger("formsvc.workflow")
+
+#: What the approving supervisor confirms (R7); stored in English on the election.
+APPROVAL_ATTESTATION = _(
+    "I have reviewed this record in full. It documents the parent's own choice for each child, "
+    "made after the notice shown in it, and I acknowledge that choice as a supervisor who neither "
+    "presented nor witnessed this election."
+)
 
 
 class TransitionError(Exception):
@@ -30,10 +44,22 @@ class RulesNotMet(TransitionError):
     pass
 
 
+class PasswordNotConfirmed(TransitionError):
+    """The supervisor did not re-enter their password, or entered a wrong one (recorded)."""
+
+
+class StaleReview(TransitionError):
+    """Someone acted on the election after the supervisor opened it; they must look again."""
+
+
 def _lock(election: Election) -> Election:
     # The row lock makes the status check and the write one step: a second submit or a
     # supervisor acting at the same moment waits here and then sees the new status.
-    return election_queryset_for_rules().select_for_update(of=("self",)).get(pk=election.pk)
+    Election.objects.select_for_update().filter(pk=election.pk).values_list("pk").get()
+    # Read the record only once the lock is held. A query that waited for the lock sees the
+    # locked row's new version but the rows it joined as they were before the wait (who
+    # approved it would read as nobody); a new query sees everything as committed.
+    return election_queryset_for_rules().get(pk=election.pk)
 
 
 def _require_role(actor, election: Election, roles: set[str]) -> None:
@@ -44,8 +70,13 @@ def _require_role(actor, election: Election, roles: set[str]) -> None:
 
 def _save(election: Election, *, actor, reason: str, fields: list[str]) -> None:
     election._history_user = actor
-    election.save(update_fields=[*fields, "updated_at"])
-    update_change_reason(election, reason)
+    # Set before saving: history rows are append-only, so the reason cannot be added afterwards.
+    # The reason column holds 100 characters; a full return or void reason is on the row itself.
+    election._change_reason = reason[:100]
+    try:
+        election.save(update_fields=[*fields, "updated_at"])
+    finally:
+        del election._change_reason
 
 
 def election_submit(*, election: Election, actor) -> Election:
@@ -105,5 +136,238 @@ def election_void(*, election: Election, actor, reason: str) -> Election:
             actor=actor,
             reason=f"voided: {reason}",
             fields=["status", "voided_at", "voided_by", "void_reason"],
+        )
+        return locked
+
+
+# --- Supervisor sign-off (R7) ------------------------------------------------------------------
+
+
+def review_token(election: Election) -> str:
+    """What the review page saw: posted back with approve or return, it tells a stale page."""
+    return election.updated_at.isoformat() if election.updated_at else ""
+
+
+def _who(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else _("someone")
+
+
+def _when(moment, election: Election) -> str:
+    return timezone.localtime(moment, election.office.tz).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _require_submitted(locked: Election) -> None:
+    """Only an election awaiting approval is approved or returned; say who acted if someone did."""
+    if locked.status == Status.SUBMITTED:
+        return
+    if locked.status == Status.APPROVED:
+        message = _("This election was already approved by %(who)s on %(when)s.") % {
+            "who": _who(locked.approved_by),
+            "when": _when(locked.approved_at, locked),
+        }
+    elif locked.status == Status.RETURNED:
+        message = _("This election was returned to the officer by %(who)s on %(when)s.") % {
+            "who": _who(locked.returned_by),
+            "when": _when(locked.returned_at, locked),
+        }
+    else:
+        message = _(
+            "Only an election awaiting approval can be approved or returned; this one is %(status)s."
+        ) % {"status": locked.get_status_display().lower()}
+    raise StaleReview(message)
+
+
+def _require_unchanged(locked: Election, seen_token: str | None) -> None:
+    if seen_token is None or seen_token == review_token(locked):
+        return
+    last = locked.history.order_by("-history_date", "-history_id").first()
+    raise StaleReview(
+        _(
+            "This election changed after you opened it (%(what)s, by %(who)s on %(when)s). "
+            "Review it again before deciding."
+        )
+        % {
+            "what": last.history_change_reason if last else "",
+            "who": _who(last.history_user if last else None),
+            "when": _when(last.history_date if last else locked.updated_at, locked),
+        }
+    )
+
+
+def _require_independent_reviewer(locked: Election, actor) -> None:
+    """R7: the supervisor neither presented, witnessed nor signed this election."""
+    signers = {s.signer_id for s in locked.signatures.all() if s.signer_id}
+    if actor.pk in {locked.presented_by_id, locked.witness_id, *signers}:
+        raise TransitionError(
+            _(
+                "You presented, witnessed or signed this election, so another supervisor must "
+                "review it."
+            )
+        )
+
+
+def _record_refused_attempt(*, election: Election, actor, outcome: str) -> None:
+    # Its own transaction, outside the approval's, so the record survives the refusal.
+    with transaction.atomic():
+        ApprovalAttempt.objects.create(election=election, actor=actor, outcome=outcome)
+    logger.warning(
+        "approval refused: %s; election %s; supervisor %s",
+        outcome,
+        election.reference,
+        actor.get_username(),
+    )
+
+
+def _confirm_password(*, election: Election, actor, password: str) -> None:
+    """R6/R7: the supervisor signs by re-entering their password. Refusals are recorded, and
+    repeated wrong passwords lock approval for the same time as a failed sign-in does."""
+    cooloff = getattr(settings, "AXES_COOLOFF_TIME", timedelta(minutes=15))
+    limit = getattr(settings, "AXES_FAILURE_LIMIT", 5)
+    recent_failures = ApprovalAttempt.objects.filter(
+        actor=actor,
+        outcome=ApprovalAttempt.Outcome.WRONG_PASSWORD,
+        attempted_at__gte=timezone.now() - cooloff,
+    ).count()
+    if recent_failures >= limit:
+        _record_refused_attempt(
+            election=election, actor=actor, outcome=ApprovalAttempt.Outcome.THROTTLED
+        )
+        raise PasswordNotConfirmed(
+            _("Too many wrong passwords. Approval is locked for you for a while; try again later.")
+        )
+    if not password:
+        _record_refused_attempt(
+            election=election, actor=actor, outcome=ApprovalAttempt.Outcome.NO_PASSWORD
+        )
+        raise PasswordNotConfirmed(_("Re-enter your password to approve."))
+    if not actor.check_password(password):
+        _record_refused_attempt(
+            election=election, actor=actor, outcome=ApprovalAttempt.Outcome.WRONG_PASSWORD
+        )
+        raise PasswordNotConfirmed(_("That password is not correct. The attempt was recorded."))
+
+
+def election_approve(
+    *,
+    election: Election,
+    actor,
+    password: str,
+    attestation_confirmed: bool,
+    acknowledged_warnings,
+    seen_token: str | None = None,
+) -> Election:
+    """submitted -> approved: the supervisor's acknowledgement (R7).
+
+    Refused unless the actor is a supervisor of the election's office who neither presented,
+    witnessed nor signed it, re-entered their password (a missing or wrong one is recorded as an
+    ``ApprovalAttempt`` and logged), confirmed the attestation, and acknowledged every warning by
+    its code. The rules are run again. ``seen_token`` (``review_token`` of the page the
+    supervisor read) refuses a decision made on a page that is no longer current. If the election
+    replaces an earlier one, that one is marked superseded in the same transaction (R9).
+    """
+    _require_role(actor, election, {Role.SUPERVISOR})
+    _confirm_password(election=election, actor=actor, password=password)
+    with transaction.atomic():
+        locked = _lock(election)
+        _require_submitted(locked)
+        _require_unchanged(locked, seen_token)
+        _require_independent_reviewer(locked, actor)
+        problems = rules.submission_problems(locked)
+        if problems:
+            raise RulesNotMet(
+                _("The record is not complete; return it to the officer."), problems=problems
+            )
+        acknowledged = set(acknowledged_warnings or ())
+        with override("en"):
+            warnings = [
+                {"rule": w.rule, "code": w.code, "message": str(w.message)}
+                for w in rules.warnings(locked)
+            ]
+        if any(w["code"] not in acknowledged for w in warnings):
+            raise TransitionError(_("Acknowledge each warning before approving."))
+        if not attestation_confirmed:
+            raise TransitionError(_("Confirm the attestation to approve."))
+        locked.status = Status.APPROVED
+        locked.approved_at = timezone.now()
+        locked.approved_by = actor
+        with override("en"):
+            locked.approval_attestation = str(APPROVAL_ATTESTATION)
+        locked.acknowledged_warnings = warnings
+        _save(
+            locked,
+            actor=actor,
+            reason="approved",
+            fields=[
+                "status",
+                "approved_at",
+                "approved_by",
+                "approval_attestation",
+                "acknowledged_warnings",
+            ],
+        )
+
+        # --- Follow-up work, in the same transaction ---------------------------------------
+        # From here on the election row is locked (R9): follow-up work writes its own rows.
+        if locked.supersedes_id is not None:
+            election_supersede(election=locked.supersedes, replacement=locked, actor=actor)
+
+        reference, username = locked.reference, actor.get_username()
+        transaction.on_commit(
+            lambda: logger.info("election %s approved by %s", reference, username)
+        )
+        return locked
+
+
+def election_supersede(*, election: Election, replacement: Election, actor) -> Election:
+    """approved -> superseded: the parent changed their mind and ``replacement``, just approved,
+    takes this election's place (R9). Called by ``election_approve`` inside its transaction; the
+    old record is never edited, only marked. The one write the lock guards allow on an approved
+    election."""
+    if replacement.status != Status.APPROVED or replacement.supersedes_id != election.pk:
+        raise TransitionError(
+            _("An election is superseded only when the election replacing it is approved.")
+        )
+    previous = Election.objects.select_for_update().select_related("office").get(pk=election.pk)
+    if previous.status != Status.APPROVED:
+        raise TransitionError(
+            _("Only an approved election can be superseded; this one is %(status)s.")
+            % {"status": previous.get_status_display().lower()}
+        )
+    previous.status = Status.SUPERSEDED
+    previous.superseded_at = replacement.approved_at
+    with allow_supersede(previous.pk):
+        _save(
+            previous,
+            actor=actor,
+            reason=f"superseded by {replacement.reference}",
+            fields=["status", "superseded_at"],
+        )
+    return previous
+
+
+def election_return(*, election: Election, actor, reason: str, seen_token: str | None = None):
+    """submitted -> returned, with the reason the officer sees on their home page (R7).
+
+    The officer corrects the record and submits again (``election_submit``); the history keeps
+    every round. Same role, office, separation-of-duties and staleness checks as approval.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionError(_("Give the reason the election is returned; the officer sees it."))
+    _require_role(actor, election, {Role.SUPERVISOR})
+    with transaction.atomic():
+        locked = _lock(election)
+        _require_submitted(locked)
+        _require_unchanged(locked, seen_token)
+        _require_independent_reviewer(locked, actor)
+        locked.status = Status.RETURNED
+        locked.returned_at = timezone.now()
+        locked.returned_by = actor
+        locked.return_reason = reason
+        _save(
+            locked,
+            actor=actor,
+            reason=f"returned: {reason}",
+            fields=["status", "returned_at", "returned_by", "return_reason"],
         )
         return locked

@@ -69,7 +69,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 VAR_DIR = Path(env_str("FORMSVC_VAR_DIR", str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin is the supervisors' approval queue; its site admits supervisors only.
+    "elections.admin_apps.FormsvcAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -235,6 +236,9 @@ FORMSVC_SIGNATURE_MAX_PIXELS = env_int("FORMSVC_SIGNATURE_MAX_PIXELS", 4_000_000
 FORMSVC_SIGNATURE_MAX_SIDE = env_int("FORMSVC_SIGNATURE_MAX_SIDE", 4000)
 # Where a parent can reach free legal help; shown with the consult option and on the record.
 FORMSVC_LEGAL_HELP_DEFAULT = env_str("FORMSVC_LEGAL_HELP_DEFAULT", "")
+
+# R9: a past version is never restored over the record; the admin's history is read-only.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Admin titles, translated.
 ADMIN_SITE_HEADER = _("formsvc supervisor review")

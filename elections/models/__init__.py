@@ -11,8 +11,10 @@ from .records import (
     Signature,
     StaffProfile,
 )
+from .supervision import ApprovalAttempt
 
 __all__ = [
+    "ApprovalAttempt",
     "Child",
     "Election",
     "ElectionChild",

@@ -16,7 +16,6 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from elections.constants import (
     EDITABLE_STATUSES,
@@ -34,6 +33,16 @@ from elections.constants import (
 )
 from elections.identifiers import A_NUMBER_PATTERN, format_a_number
 
+from .locking import (
+    ElectionQuerySet,
+    ElectionRowQuerySet,
+    LockedElectionGuard,
+    LockedElectionRowGuard,
+    NoticeVersionGuard,
+    NoticeVersionQuerySet,
+    audit_history,
+)
+
 a_number_validator = RegexValidator(
     A_NUMBER_PATTERN, _("An A-number is stored as the letter A followed by nine digits.")
 )
@@ -48,7 +57,7 @@ class FieldOffice(models.Model):
     code = models.CharField(_("code"), max_length=8, unique=True)
     name = models.CharField(_("name"), max_length=200)
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         verbose_name = _("field office")
@@ -68,7 +77,7 @@ class Facility(models.Model):
         FieldOffice, on_delete=models.PROTECT, related_name="facilities", verbose_name=_("office")
     )
     name = models.CharField(_("name"), max_length=200)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         verbose_name = _("detention facility")
@@ -98,7 +107,7 @@ class StaffProfile(models.Model):
         verbose_name=_("field office"),
     )
     job_title = models.CharField(_("job title"), max_length=120)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         verbose_name = _("staff profile")
@@ -128,7 +137,7 @@ class Parent(models.Model):
     country_of_citizenship = models.CharField(_("country of citizenship"), max_length=2)
     primary_language = models.CharField(_("primary language"), max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         verbose_name = _("parent")
@@ -163,7 +172,7 @@ class Child(models.Model):
         _("where the child is held"), max_length=16, choices=ChildLocationKind.choices
     )
     location_name = models.CharField(_("name and city of the placement"), max_length=200)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         verbose_name = _("child")
@@ -197,7 +206,7 @@ class ParentChild(models.Model):
         choices=RelationshipEvidence.choices,
     )
     evidence_note = models.CharField(_("verification details"), max_length=300, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
 
     class Meta:
         verbose_name = _("parent and child")
@@ -214,7 +223,7 @@ class ParentChild(models.Model):
         return self.evidence != RelationshipEvidence.NOT_VERIFIED
 
 
-class NoticeVersion(models.Model):
+class NoticeVersion(NoticeVersionGuard):
     """One exact wording of the notice, in one language (R3).
 
     The record proves which text the parent was shown by the version's id and the SHA-256 of its
@@ -234,7 +243,9 @@ class NoticeVersion(models.Model):
     is_current = models.BooleanField(_("offered for new elections"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     first_shown_at = models.DateTimeField(_("first shown to a parent"), null=True, editable=False)
-    history = HistoricalRecords()
+    history = audit_history()
+
+    objects = NoticeVersionQuerySet.as_manager()
 
     CONTENT_FIELDS = (
         "language",
@@ -273,8 +284,11 @@ class NoticeVersion(models.Model):
         return self.sha256 == self.compute_sha256()
 
 
-class Election(models.Model):
-    """One parent's election for the children it covers, from draft to approval (§4)."""
+class Election(LockedElectionGuard):
+    """One parent's election for the children it covers, from draft to approval (§4).
+
+    Approved, superseded and void elections are locked (R9, ``locking.py``).
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     office = models.ForeignKey(
@@ -394,6 +408,15 @@ class Election(models.Model):
         editable=False,
     )
     void_reason = models.TextField(_("reason for voiding"), blank=True, editable=False)
+    # R7/R13: what the approving supervisor confirmed: the attestation sentence, in English as
+    # stored, and every warning they acknowledged (rule, code and message).
+    approval_attestation = models.TextField(
+        _("attestation confirmed at approval"), blank=True, editable=False
+    )
+    acknowledged_warnings = models.JSONField(
+        _("warnings acknowledged at approval"), default=list, blank=True, editable=False
+    )
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True, editable=False)
     # R9: a changed decision is a new election that replaces this one when it is approved.
     supersedes = models.OneToOneField(
         "self",
@@ -404,12 +427,16 @@ class Election(models.Model):
         verbose_name=_("replaces election"),
     )
 
-    history = HistoricalRecords()
+    history = audit_history()
+
+    objects = ElectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("election")
         verbose_name_plural = _("elections")
         ordering = ["-created_at"]
+        # Model.save() updates through the base manager: it must be the guarded one.
+        base_manager_name = "objects"
         indexes = [
             models.Index(fields=["office", "status", "submitted_at"], name="election_queue_idx"),
             models.Index(fields=["presented_by", "status"], name="election_officer_idx"),
@@ -432,6 +459,40 @@ class Election(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=Status.SUBMITTED) | Q(submitted_at__isnull=False),
                 name="election_submitted_is_stamped",
+            ),
+            # R7: separation of duties, held by the database as well as by the workflow.
+            models.CheckConstraint(
+                condition=~Q(approved_by=models.F("presented_by"))
+                & ~Q(approved_by=models.F("witness")),
+                name="election_approver_neither_presented_nor_witnessed",
+                violation_error_message=_(
+                    "A supervisor cannot approve an election they presented or witnessed."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(returned_by=models.F("presented_by"))
+                & ~Q(returned_by=models.F("witness")),
+                name="election_returner_neither_presented_nor_witnessed",
+                violation_error_message=_(
+                    "A supervisor cannot return an election they presented or witnessed."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[Status.APPROVED, Status.SUPERSEDED])
+                | (
+                    Q(approved_at__isnull=False, approved_by__isnull=False)
+                    & ~Q(approval_attestation="")
+                ),
+                name="election_approval_is_attested",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.SUPERSEDED) | Q(superseded_at__isnull=False),
+                name="election_superseded_is_stamped",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.RETURNED)
+                | (Q(returned_at__isnull=False, returned_by__isnull=False) & ~Q(return_reason="")),
+                name="election_return_has_reason",
             ),
         ]
 
@@ -458,7 +519,7 @@ class Election(models.Model):
         return self.delivery_mode in INTERPRETER_MODES
 
 
-class ElectionChild(models.Model):
+class ElectionChild(LockedElectionRowGuard):
     """One child covered by an election, and the parent's decision for that child (R2, R5)."""
 
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="covered")
@@ -470,9 +531,12 @@ class ElectionChild(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
+    history = audit_history()
+
+    objects = ElectionRowQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("child covered")
         verbose_name_plural = _("children covered")
         ordering = ["position", "id"]
@@ -489,7 +553,7 @@ class ElectionChild(models.Model):
         return f"{self.child}: {self.get_decision_display() or '-'}"
 
 
-class Interpreter(models.Model):
+class Interpreter(LockedElectionRowGuard):
     """The interpreter through whom the parent heard the notice (R4)."""
 
     election = models.OneToOneField(Election, on_delete=models.CASCADE, related_name="interpreter")
@@ -497,9 +561,12 @@ class Interpreter(models.Model):
     id_or_employer = models.CharField(_("interpreter ID number or employer"), max_length=200)
     language = models.CharField(_("language interpreted into"), max_length=8)
     operator_id = models.CharField(_("telephone operator ID"), max_length=64, blank=True)
-    history = HistoricalRecords()
+    history = audit_history()
+
+    objects = ElectionRowQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("interpreter")
         verbose_name_plural = _("interpreters")
 
@@ -507,7 +574,7 @@ class Interpreter(models.Model):
         return self.full_name
 
 
-class Signature(models.Model):
+class Signature(LockedElectionRowGuard):
     """A signature, a witnessed mark, a refusal, or a staff member's authenticated act (R6)."""
 
     election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="signatures")
@@ -530,9 +597,12 @@ class Signature(models.Model):
     meaning = models.TextField(_("what this signature means"))
     meaning_translated = models.TextField(_("what this signature means, as shown"), blank=True)
     signed_at = models.DateTimeField(_("signed at"))
-    history = HistoricalRecords(excluded_fields=["image"])
+    history = audit_history(excluded_fields=["image"])
+
+    objects = ElectionRowQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
         ordering = ["signed_at"]
