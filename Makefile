@@ -31,6 +31,7 @@ run: venv
 	scripts/install-system-deps gettext
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compilemessages --ignore=$(VENV)
+	$(PY) manage.py ensure_signing_key
 	$(PY) manage.py seed_demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
@@ -40,6 +41,7 @@ test: system-deps venv
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py compilemessages --ignore=$(VENV)
 	$(MAKE) --no-print-directory check-messages
+	DEBUG=1 $(PY) manage.py ensure_signing_key
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 

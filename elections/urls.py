@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_records
 
 app_name = "elections"
 
@@ -27,4 +27,7 @@ urlpatterns = [
     path("elections/<uuid:pk>/submitted/", views.submitted, name="submitted"),
     path("elections/<uuid:pk>/void/", views.void, name="void"),
     path("elections/<uuid:pk>/summary/", views.summary, name="summary"),
+    path("elections/<uuid:pk>/record.pdf", views_records.record_pdf, name="record_pdf"),
+    path("verify/", views_records.verify_upload, name="verify"),
+    path("verify/<uuid:pk>/", views_records.verify_record, name="verify_record"),
 ]

@@ -310,6 +310,12 @@ def election_approve(
         # From here on the election row is locked (R9): follow-up work writes its own rows.
         if locked.supersedes_id is not None:
             election_supersede(election=locked.supersedes, replacement=locked, actor=actor)
+        # The sealed PDF is made here, from the state just approved: if rendering, sealing or
+        # storing fails, SealingFailed rolls the approval back with it (never approved without
+        # its PDF). The superseded election keeps the PDF it was approved with.
+        from .sealing import election_seal
+
+        election_seal(election=locked)
 
         reference, username = locked.reference, actor.get_username()
         transaction.on_commit(

@@ -237,6 +237,32 @@ FORMSVC_SIGNATURE_MAX_SIDE = env_int("FORMSVC_SIGNATURE_MAX_SIDE", 4000)
 # Where a parent can reach free legal help; shown with the consult option and on the record.
 FORMSVC_LEGAL_HELP_DEFAULT = env_str("FORMSVC_LEGAL_HELP_DEFAULT", "")
 
+# Sealed records: the PDF made at approval is signed (PAdES) with a PKCS#12 certificate.
+#   FORMSVC_SIGNING_P12           the PKCS#12 file (key, certificate, chain) that seals records.
+#                                 Default VAR_DIR/signing/signing.p12: a development certificate,
+#                                 made on first use when DEBUG is on or under tests (`make run`,
+#                                 `make test` and `manage.py ensure_signing_key` make it too).
+#   FORMSVC_SIGNING_P12_PASSWORD  its passphrase (a fixed one for the development file).
+#   FORMSVC_SIGNING_CA            PEM file of the root(s) verification trusts: a sealed PDF is
+#                                 "ours" when its certificate chains to one of them. Default
+#                                 VAR_DIR/signing/ca.pem, the development CA.
+#   FORMSVC_TSA_URL               an RFC 3161 timestamp authority; when set, every seal carries a
+#                                 trusted timestamp (PAdES B-T). Empty: no timestamp (B-B).
+#   FORMSVC_TSA_CA                PEM file of the timestamp authority's root(s), trusted when
+#                                 verifying timestamps (besides FORMSVC_SIGNING_CA).
+#   FORMSVC_TSA_TIMEOUT           seconds to wait for the timestamp authority (default 10).
+#   FORMSVC_PUBLIC_URL            the service's address as printed in each record's QR code.
+FORMSVC_SIGNING_P12 = Path(env_str("FORMSVC_SIGNING_P12", str(VAR_DIR / "signing" / "signing.p12")))
+FORMSVC_SIGNING_P12_PASSWORD = env_str(
+    "FORMSVC_SIGNING_P12_PASSWORD",
+    "formsvc-development-seal" if "FORMSVC_SIGNING_P12" not in os.environ else "",
+)
+FORMSVC_SIGNING_CA = Path(env_str("FORMSVC_SIGNING_CA", str(VAR_DIR / "signing" / "ca.pem")))
+FORMSVC_TSA_URL = env_str("FORMSVC_TSA_URL", "")
+FORMSVC_TSA_CA = env_str("FORMSVC_TSA_CA", "")
+FORMSVC_TSA_TIMEOUT = env_int("FORMSVC_TSA_TIMEOUT", 10)
+FORMSVC_PUBLIC_URL = env_str("FORMSVC_PUBLIC_URL", "http://127.0.0.1:8000")
+
 # R9: a past version is never restored over the record; the admin's history is read-only.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

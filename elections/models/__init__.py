@@ -11,6 +11,7 @@ from .records import (
     Signature,
     StaffProfile,
 )
+from .sealing import SealedRecord
 from .supervision import ApprovalAttempt
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "NoticeVersion",
     "Parent",
     "ParentChild",
+    "SealedRecord",
     "Signature",
     "StaffProfile",
 ]
