@@ -38,8 +38,8 @@ run: venv
 test: system-deps venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) manage.py compilemessages --ignore=$(VENV)
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=$(VENV)
 	$(MAKE) --no-print-directory check-messages
 	DEBUG=1 $(PY) manage.py ensure_signing_key
 	$(MAKE) --no-print-directory test-sqlite

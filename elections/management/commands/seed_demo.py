@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from elections import services, workflow
+from elections import rules, services, workflow
 from elections.constants import (
     ChildLocationKind,
     Decision,
@@ -36,11 +36,12 @@ from elections.constants import (
     SignatureRole,
 )
 from elections.management.commands.load_notices import default_notice_files, load_notice_files
-from elections.models import Election, Facility, FieldOffice, Parent, StaffProfile
+from elections.models import Election, Facility, FieldOffice, Parent, ParentChild, StaffProfile
+from elections.selectors import election_queryset_for_rules
 from elections.signature_images import clean_png
 
 DEFAULT_PASSWORD = "formsvc-demo"
-DEFAULT_PARENTS = 12
+DEFAULT_PARENTS = 22
 
 OFFICES = [
     {
@@ -86,6 +87,12 @@ STAFF = [
 ]
 # Who presents and who witnesses in each office.
 OFFICE_TEAMS = {"ELP": ("officer", "witness"), "SNA": ("officer2", "witness2")}
+# Who reviews each office's elections: neither presents nor witnesses them (R7).
+OFFICE_SUPERVISORS = {"ELP": "supervisor", "SNA": "supervisor2"}
+RETURN_REASONS = [
+    "The document checked for the parent's identity is not named: write its type and number.",
+    "The relationship evidence for the second child is not described; add what was seen.",
+]
 
 WOMEN = ["María", "Ana", "Rosa", "Dina", "Glenda", "Sandra", "Yesenia", "Marta", "Elvia", "Olga"]
 WOMEN_SECOND = ["Guadalupe", "Lucía", "Elena", "Marisol", "Patricia", "Isabel", "del Carmen"]
@@ -139,9 +146,15 @@ class Scenario:
     parent_signs: str = SignatureMethod.DRAWN
     swap_team: bool = False
     evidence: tuple[str, ...] = field(default=())
+    # After submission, the supervisor's side: "approve", "return", "resubmit" (the officer
+    # corrects and submits again), "supersede" (the parent changes their mind: a new election
+    # with the decisions in ``then`` is approved and replaces the first).
+    review: tuple[str, ...] = ()
+    then: tuple[str, ...] = ()
 
 
-# Cycled through for --parents; the first twelve cover every case the demo should show.
+# Cycled through for --parents; the first twelve cover every case of the officer's flow, the next
+# ten every case of the supervisor's review, in both offices.
 SCENARIOS = [
     Scenario("ELP", "GT", "es", "submitted", (Decision.REUNIFY, Decision.REUNIFY)),
     Scenario("SNA", "HN", "es", "submitted", (Decision.WAIVE,), delivery_mode="officer_read"),
@@ -194,6 +207,62 @@ SCENARIOS = [
         (Decision.REUNIFY,),
         notice_language="en",
         delivery_mode=DeliveryMode.INTERPRETER_TELEPHONE,
+    ),
+    Scenario(
+        "ELP", "GT", "es", "submitted", (Decision.REUNIFY, Decision.REUNIFY), review=("approve",)
+    ),
+    Scenario(
+        "SNA",
+        "HN",
+        "es",
+        "submitted",
+        (Decision.WAIVE,),
+        delivery_mode=DeliveryMode.OFFICER_READ,
+        review=("approve",),
+    ),
+    Scenario("ELP", "SV", "es", "submitted", (Decision.REUNIFY,), review=("return",)),
+    Scenario(
+        "SNA", "GT", "es", "submitted", (Decision.WAIVE, Decision.REUNIFY), review=("return",)
+    ),
+    # Consult pending: approved, but nothing is final until a new election replaces it.
+    Scenario("ELP", "HN", "es", "submitted", (Decision.CONSULT,), review=("approve",)),
+    Scenario(
+        "SNA",
+        "GT",
+        "quc",
+        "submitted",
+        (Decision.CONSULT, Decision.CONSULT),
+        notice_language="es",
+        delivery_mode=DeliveryMode.INTERPRETER_TELEPHONE,
+        review=("approve",),
+    ),
+    # The parent spoke with a lawyer, or changed their mind: the first election is superseded.
+    Scenario(
+        "ELP",
+        "GT",
+        "es",
+        "submitted",
+        (Decision.CONSULT,),
+        review=("approve", "supersede"),
+        then=(Decision.REUNIFY,),
+    ),
+    Scenario(
+        "SNA",
+        "SV",
+        "es",
+        "submitted",
+        (Decision.REUNIFY,),
+        review=("approve", "supersede"),
+        then=(Decision.WAIVE,),
+    ),
+    Scenario("ELP", "HN", "es", "submitted", (Decision.REUNIFY,), review=("return", "resubmit")),
+    Scenario(
+        "SNA",
+        "GT",
+        "es",
+        "submitted",
+        (Decision.WAIVE,),
+        review=("return", "resubmit", "approve"),
     ),
 ]
 #: The steps of the officer's flow, in order; a scenario stops after its ``stage``.
@@ -257,7 +326,10 @@ class Command(BaseCommand):
             "--parents",
             type=int,
             default=DEFAULT_PARENTS,
-            help=f"how many demo parents (one election each; default {DEFAULT_PARENTS})",
+            help=(
+                f"how many demo parents (one election each, two for a parent who changed "
+                f"their mind; default {DEFAULT_PARENTS})"
+            ),
         )
 
     def handle(self, *args, parents: int, **options):
@@ -495,4 +567,143 @@ class Command(BaseCommand):
                     ) from error
         if reached >= STAGES.index("submitted"):
             workflow.election_submit(election=election, actor=officer)
+        supervisor = users[OFFICE_SUPERVISORS[scenario.office]]
+        for step in scenario.review:
+            if step == "approve":
+                self._approve(election, supervisor, password)
+            elif step == "return":
+                workflow.election_return(
+                    election=election, actor=supervisor, reason=RETURN_REASONS[index % 2]
+                )
+            elif step == "resubmit":
+                self._correct_and_resubmit(election, officer)
+            elif step == "supersede":
+                replacement = self._replacement(
+                    election, scenario.then, rng, officer=officer, password=password
+                )
+                self._approve(replacement, supervisor, password)
         return True
+
+    # --- the supervisor's side ----------------------------------------------------------------
+
+    def _approve(self, election, supervisor, password: str) -> None:
+        """Approved as the review page does: every warning acknowledged, attested, signed."""
+        election = election_queryset_for_rules().get(pk=election.pk)
+        workflow.election_approve(
+            election=election,
+            actor=supervisor,
+            password=password,
+            attestation_confirmed=True,
+            acknowledged_warnings=[warning.code for warning in rules.warnings(election)],
+        )
+
+    def _correct_and_resubmit(self, election, officer) -> None:
+        election = election_queryset_for_rules().get(pk=election.pk)
+        parent = election.parent
+        services.election_update_parent(
+            election=election,
+            actor=officer,
+            parent=services.ParentData(
+                a_number=parent.a_number,
+                full_name=parent.full_name,
+                date_of_birth=parent.date_of_birth,
+                country_of_citizenship=parent.country_of_citizenship,
+                primary_language=parent.primary_language,
+            ),
+            facility=election.facility,
+            identity_method=election.identity_method,
+            identity_document=f"{election.identity_document}; document no. 0417-2291-0301",
+        )
+        workflow.election_submit(election=election, actor=officer)
+
+    def _replacement(self, first, decisions, rng, *, officer, password: str) -> Election:
+        """The parent changed their mind: the officer records a new election for the same parent
+        and children, with the same notice, and submits it. It replaces ``first`` on approval."""
+        first = election_queryset_for_rules().get(pk=first.pk)
+        parent = first.parent
+        parent_data = services.ParentData(
+            a_number=parent.a_number,
+            full_name=parent.full_name,
+            date_of_birth=parent.date_of_birth,
+            country_of_citizenship=parent.country_of_citizenship,
+            primary_language=parent.primary_language,
+        )
+        election, _created = services.election_start(actor=officer, parent=parent_data)
+        services.election_update_parent(
+            election=election,
+            actor=officer,
+            parent=parent_data,
+            facility=first.facility,
+            identity_method=first.identity_method,
+            identity_document=first.identity_document,
+        )
+        links = {link.child_id: link for link in ParentChild.objects.filter(parent=parent)}
+        for item in first.covered.all():
+            child, link = item.child, links[item.child_id]
+            services.election_add_child(
+                election=election,
+                actor=officer,
+                data=services.ChildData(
+                    full_name=child.full_name,
+                    date_of_birth=child.date_of_birth,
+                    a_number=child.a_number,
+                    location_kind=child.location_kind,
+                    location_name=child.location_name,
+                    relationship=link.relationship,
+                    evidence=link.evidence,
+                    evidence_note=link.evidence_note,
+                ),
+            )
+        interpreter = getattr(first, "interpreter", None)
+        services.election_set_notice(
+            election=election,
+            actor=officer,
+            language=first.notice_language,
+            delivery_mode=first.delivery_mode,
+            interpreter=services.InterpreterData(
+                full_name=interpreter.full_name,
+                id_or_employer=interpreter.id_or_employer,
+                language=interpreter.language,
+                operator_id=interpreter.operator_id,
+            )
+            if interpreter
+            else None,
+            witness=first.witness,
+        )
+        services.election_record_notice_shown(election=election, actor=officer)
+        covered = list(election.covered.order_by("position"))
+        services.election_record_decisions(
+            election=election,
+            actor=officer,
+            decisions={item.pk: d for item, d in zip(covered, decisions, strict=True)},
+        )
+        if Decision.CONSULT in decisions:
+            services.election_record_legal_contact(
+                election=election, actor=officer, text=LEGAL_CONTACT
+            )
+        services.election_sign_parent(
+            election=election,
+            actor=officer,
+            method=SignatureMethod.DRAWN,
+            image=signature(rng),
+            reason="",
+        )
+        if interpreter is not None:
+            telephone = first.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE
+            services.election_sign_interpreter(
+                election=election, actor=officer, image=None if telephone else signature(rng)
+            )
+        for role, user in (
+            (SignatureRole.WITNESS, first.witness),
+            (SignatureRole.OFFICER, officer),
+        ):
+            services.election_sign_staff(
+                election=election,
+                actor=officer,
+                role=role,
+                signer_username=user.get_username(),
+                password=password,
+                image=signature(rng),
+            )
+        workflow.election_submit(election=election, actor=officer)
+        return election
