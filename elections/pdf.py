@@ -18,6 +18,7 @@ import mimetypes
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib import request
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -52,7 +53,15 @@ def _fetcher_class():
         """Serves files under ``roots`` and inline PNGs; refuses everything else."""
 
         def __init__(self, roots: list[Path]):
-            super().__init__(timeout=1, allowed_protocols={"file", "data"}, allow_redirects=False)
+            # Not URLFetcher.__init__: it installs HTTP(S) handlers, loading the system's CA
+            # store on every render, for a fetcher that never opens a connection. These are the
+            # attributes WeasyPrint reads.
+            request.OpenerDirector.__init__(self)
+            self._timeout = 1
+            self._http_headers = {}
+            self._allowed_protocols = {"file", "data"}
+            self._fail_on_errors = False
+            self._request = None
             self.roots = [root.resolve() for root in roots]
             self.served: list[str] = []
             self.refused: list[str] = []

@@ -83,6 +83,7 @@ _TYPE_WORDS = {
     "-": pgettext_lazy("audit trail event", "removed"),
 }
 _QUIET_FIELDS = {"updated_at"}
+TRAIL_FIELDS_SHOWN = 3
 
 
 def trail_rows(chain: list[dict], people: dict) -> list[TrailRow]:
@@ -103,7 +104,10 @@ def trail_rows(chain: list[dict], people: dict) -> list[TrailRow]:
                 if name not in _QUIET_FIELDS and previous.get(name) != value
             ]
             if changed:
-                what += ": " + ", ".join(changed)
+                # The page names what changed; every value is in the embedded record.json.
+                shown = ", ".join(changed[:TRAIL_FIELDS_SHOWN])
+                more = len(changed) - TRAIL_FIELDS_SHOWN
+                what += f": {shown}" + (f" (+{more})" if more > 0 else "")
         if entry["source"] == "signature" and entry["fields"].get("role") in SignatureRole.values:
             what += f" ({SignatureRole(entry['fields']['role']).label})"
         last_state[key] = entry["fields"]
