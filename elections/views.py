@@ -7,7 +7,7 @@ loses at most the page being typed, and the browser keeps even that (static/elec
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import rules, selectors, services, workflow
-from .constants import INTERPRETER_MODES, Decision, DeliveryMode, SignatureRole, Status
+from .constants import INTERPRETER_MODES, Decision, DeliveryMode, Role, SignatureRole, Status
 from .forms import (
     ChildForm,
     ChoicesForm,
@@ -93,6 +93,10 @@ def _parent_language(election) -> str:
 
 
 def home(request):
+    profile = selectors.staff_profile_for(user=request.user)
+    if profile is not None and profile.role == Role.AUDITOR:
+        # Auditors have no officer's flow: their workspace is the search across offices.
+        return redirect("audit:search")
     return render(
         request,
         "elections/home.html",
@@ -102,6 +106,10 @@ def home(request):
 
 @require_http_methods(["GET", "POST"])
 def start(request):
+    profile = selectors.staff_profile_for(user=request.user)
+    if profile is None or profile.role not in selectors.EDITOR_ROLES:
+        # Only officers and supervisors start elections; auditors read, never write (§5).
+        raise PermissionDenied
     form = StartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -263,6 +263,20 @@ FORMSVC_TSA_CA = env_str("FORMSVC_TSA_CA", "")
 FORMSVC_TSA_TIMEOUT = env_int("FORMSVC_TSA_TIMEOUT", 10)
 FORMSVC_PUBLIC_URL = env_str("FORMSVC_PUBLIC_URL", "http://127.0.0.1:8000")
 
+# The auditor's workspace (/audit/). A ZIP export of up to FORMSVC_EXPORT_STREAM_MAX records
+# streams at once; a larger one is built by the background worker (`manage.py db_worker`) and
+# its link lives FORMSVC_EXPORT_LINK_HOURS. Exports beyond the maxima are refused.
+FORMSVC_EXPORT_MAX_RECORDS = env_int("FORMSVC_EXPORT_MAX_RECORDS", 50_000)
+FORMSVC_EXPORT_STREAM_MAX = env_int("FORMSVC_EXPORT_STREAM_MAX", 200)
+FORMSVC_EXPORT_LINK_HOURS = env_int("FORMSVC_EXPORT_LINK_HOURS", 24)
+FORMSVC_CSV_EXPORT_MAX_ROWS = env_int("FORMSVC_CSV_EXPORT_MAX_ROWS", 200_000)
+# Verification uploads: one PDF or an exported ZIP, bounded in bytes, files and expansion.
+FORMSVC_VERIFY_MAX_UPLOAD_BYTES = env_int("FORMSVC_VERIFY_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+FORMSVC_VERIFY_MAX_PDF_BYTES = env_int("FORMSVC_VERIFY_MAX_PDF_BYTES", 20 * 1024 * 1024)
+FORMSVC_VERIFY_MAX_FILES = env_int("FORMSVC_VERIFY_MAX_FILES", 500)
+FORMSVC_VERIFY_MAX_UNZIPPED_BYTES = env_int("FORMSVC_VERIFY_MAX_UNZIPPED_BYTES", 1024 * 1024 * 1024)
+FORMSVC_VERIFY_MAX_RATIO = env_int("FORMSVC_VERIFY_MAX_RATIO", 100)
+
 # R9: a past version is never restored over the record; the admin's history is read-only.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

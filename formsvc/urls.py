@@ -9,5 +9,6 @@ urlpatterns = [
     path("accounts/logout/", views_auth.logout_view, name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("audit/", include("elections.urls_audit")),
     path("", include("elections.urls")),
 ]

@@ -1,3 +1,4 @@
+from .audit import AccessAction, AccessLog, ExportJob
 from .records import (
     Child,
     Election,
@@ -15,10 +16,13 @@ from .sealing import SealedRecord
 from .supervision import ApprovalAttempt
 
 __all__ = [
+    "AccessAction",
+    "AccessLog",
     "ApprovalAttempt",
     "Child",
     "Election",
     "ElectionChild",
+    "ExportJob",
     "Facility",
     "FieldOffice",
     "Interpreter",
