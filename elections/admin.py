@@ -26,6 +26,7 @@ from .checklist import checklist
 from .constants import Decision, Role, Status
 from .languages import language_name
 from .models import ApprovalAttempt, Election
+from .snapshot import record_language
 from .templatetags.formsvc import local_time
 
 LINE_BREAK = mark_safe("<br>")
@@ -345,6 +346,8 @@ class ElectionAdmin(SimpleHistoryAdmin):
             warnings.setdefault(warning.code, []).append(warning)
         token = workflow.review_token(election)
         minutes = rules.minutes_to_decide(election)
+        # The record in the language the sealed PDF will print it in, English beside (R10).
+        language = record_language(election)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -353,6 +356,8 @@ class ElectionAdmin(SimpleHistoryAdmin):
             "election": election,
             "minutes": None if minutes is None else int(minutes),
             "fast": rules.is_fast_decision(election),
+            "record_language": language,
+            "english_beside": not language.startswith("en"),
             "checklist": checklist(election, reviewer=request.user),
             "warnings": [
                 {"code": code, "rule": items[0].rule, "messages": [w.message for w in items]}

@@ -420,8 +420,12 @@ def test_the_review_page_shows_the_record_the_checklist_warnings_and_history(
     page = text(response)
     html = response.content.decode()
 
-    # The record: the same include the sealed PDF uses.
+    # The record: the same include the sealed PDF uses, in the language the PDF prints it in
+    # (the parent's), with English beside it (R10).
     assert "elections/includes/_record.html" in [t.name for t in response.templates]
+    assert response.context["record_language"] == "es"
+    assert response.context["english_beside"] is True
+    assert re.search(r'<div lang="es">\s*<div class="record">', html)
     assert election.notice_version.sha256 in page
     assert election.parent.full_name in page
     # The checklist: every rule, with its state and evidence.
