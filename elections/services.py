@@ -27,6 +27,7 @@ from .constants import (
     SignatureRole,
     Status,
 )
+from .identifiers import format_a_number, normalize_a_number
 from .models import (
     Child,
     Election,
@@ -165,6 +166,7 @@ def election_start(*, actor, parent: ParentData) -> tuple[Election, bool]:
     profile = staff_profile_for(user=actor)
     if profile is None or profile.role not in EDITOR_ROLES:
         raise TransitionError(_("Only officers and supervisors can start an election."))
+    parent.a_number = normalize_a_number(parent.a_number)
     with transaction.atomic():
         existing = Parent.objects.select_for_update().filter(a_number=parent.a_number).first()
         if existing is None:
@@ -283,9 +285,29 @@ def election_add_child(*, election: Election, actor, data: ChildData) -> Electio
                 )
         child = Child.objects.filter(a_number=data.a_number).first() if data.a_number else None
         if child is None:
-            child = Child(a_number=data.a_number or None)
-        child.full_name = data.full_name
-        child.date_of_birth = data.date_of_birth
+            child = Child(
+                a_number=data.a_number or None,
+                full_name=data.full_name,
+                date_of_birth=data.date_of_birth,
+            )
+        elif (child.full_name.strip().casefold(), child.date_of_birth) != (
+            data.full_name.strip().casefold(),
+            data.date_of_birth,
+        ):
+            # The A-number already belongs to a recorded child (perhaps through the other
+            # parent): a different name or birth date means a typo in one of them, not a rename.
+            raise ValidationError(
+                _(
+                    "A-number %(a_number)s is already recorded for %(name)s, born %(dob)s. "
+                    "Check the A-number, or leave it empty if it is not known."
+                )
+                % {
+                    "a_number": format_a_number(child.a_number),
+                    "name": child.full_name,
+                    "dob": child.date_of_birth.isoformat(),
+                },
+                code="a_number_taken",
+            )
         child.location_kind = data.location_kind
         child.location_name = data.location_name
         _save(child, actor=actor, reason="child recorded")

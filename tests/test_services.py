@@ -594,3 +594,33 @@ def test_the_a_number_of_an_election_cannot_be_changed(make, officer):
             identity_document=election.identity_document,
         ),
     )
+
+
+def test_a_child_a_number_already_recorded_under_another_name_is_refused(make, officer):
+    known = ChildDataFactory()
+    make(stage="children", children=[known])  # recorded through one election
+    election = make(stage="children", children=[])
+    typo = ChildDataFactory(a_number=known.a_number, full_name="Otro Niño Distinto")
+    assert_refused(
+        election,
+        lambda: services.election_add_child(election=election, actor=officer, data=typo),
+        code="a_number_taken",
+        says=known.full_name,
+    )
+    assert Child.objects.get(a_number=known.a_number).full_name == known.full_name
+
+
+def test_starting_an_election_normalises_the_a_number_or_refuses_it(officer, notices):
+    data = services.ParentData(
+        a_number="a 12-345-678",
+        full_name="Juana Pérez",
+        date_of_birth=timezone.localdate() - timedelta(days=30 * 365),
+        country_of_citizenship="HN",
+        primary_language="es",
+    )
+    election, created = services.election_start(actor=officer, parent=data)
+    assert created and election.parent.a_number == "A012345678"
+    data.a_number = "12-34"
+    with pytest.raises(ValidationError) as caught:
+        services.election_start(actor=officer, parent=data)
+    assert caught.value.code == "a_number_format"
