@@ -9,17 +9,13 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import (
-    Case,
     DateTimeField,
     Exists,
     ExpressionWrapper,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Value,
-    When,
 )
 from django.http import Http404
 
@@ -44,6 +40,7 @@ from .models import (
     Signature,
     StaffProfile,
 )
+from .models.records import election_queue_rank
 
 #: Roles that may create and edit drafts in their own office.
 EDITOR_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
@@ -192,24 +189,8 @@ def election_queue(*, user) -> QuerySet[Election]:
         qs = qs.filter(office_id=profile.office_id)
     elif not (user.is_active and user.is_superuser):
         return qs.none()
-    return qs.annotate(
-        queue_rank=Case(
-            *(When(status=status, then=Value(rank)) for rank, status in enumerate(QUEUE_ORDER)),
-            default=Value(len(QUEUE_ORDER)),
-            output_field=IntegerField(),
-        )
-    )
-
-
-#: The queue's order of statuses: what needs the supervisor now comes first.
-QUEUE_ORDER = (
-    Status.SUBMITTED,
-    Status.RETURNED,
-    Status.APPROVED,
-    Status.DRAFT,
-    Status.SUPERSEDED,
-    Status.VOID,
-)
+    # Ordered by ("queue_rank", "submitted_at", "created_at", "-pk"): election_queue_order_idx.
+    return qs.annotate(queue_rank=election_queue_rank())
 
 
 def _covered(**lookups):

@@ -284,6 +284,30 @@ class NoticeVersion(NoticeVersionGuard):
         return self.sha256 == self.compute_sha256()
 
 
+#: The approval queue's order of statuses: what needs the supervisor now comes first.
+QUEUE_ORDER = (
+    Status.SUBMITTED,
+    Status.RETURNED,
+    Status.APPROVED,
+    Status.DRAFT,
+    Status.SUPERSEDED,
+    Status.VOID,
+)
+
+
+def election_queue_rank() -> models.Case:
+    """An election's place in the approval queue by status (``QUEUE_ORDER``). The queue orders by
+    it and an index holds it, so the first page is read from the index at any size."""
+    return models.Case(
+        *(
+            models.When(status=status, then=models.Value(rank))
+            for rank, status in enumerate(QUEUE_ORDER)
+        ),
+        default=models.Value(len(QUEUE_ORDER)),
+        output_field=models.IntegerField(),
+    )
+
+
 class Election(LockedElectionGuard):
     """One parent's election for the children it covers, from draft to approval (§4).
 
@@ -439,6 +463,15 @@ class Election(LockedElectionGuard):
         base_manager_name = "objects"
         indexes = [
             models.Index(fields=["office", "status", "submitted_at"], name="election_queue_idx"),
+            # The queue's own order (selectors.election_queue and the admin's -pk tie-break).
+            models.Index(
+                models.F("office"),
+                election_queue_rank(),
+                models.F("submitted_at"),
+                models.F("created_at"),
+                models.F("id").desc(),
+                name="election_queue_order_idx",
+            ),
             models.Index(fields=["presented_by", "status"], name="election_officer_idx"),
         ]
         constraints = [

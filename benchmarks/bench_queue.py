@@ -1,0 +1,170 @@
+"""The supervisor's approval queue on PostgreSQL (DESIGN.md §8: the same query count at any size,
+median <= 250 ms at 100,000 elections).
+
+A throwaway PostgreSQL cluster is started (tests/pgcluster.py) and the measurement runs in a fresh
+process pointed at it. One election is built through the services; the rest are inserted in bulk,
+half of them in the supervisor's office, each with a parent, a child and a decision, a third of
+them approved. The queue page (``/admin/elections/election/``, first page, as the supervisor sees
+it) is requested through Django's test client:
+
+- ``queue_page_queries_<n>``: SQL statements per request, at 100 and at 100,000 elections;
+- ``queue_page_median_ms_<n>``: median time of 25 requests after 3 warm-ups.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SIZES = (100, 100_000)
+BATCH = 5_000
+
+CHILD = r"""
+import json, os, statistics, sys, time
+from datetime import date, timedelta
+sys.path.insert(0, os.environ["FORMSVC_ROOT"])
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "formsvc.settings")
+import django
+django.setup()
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+SIZES = json.loads(sys.argv[1])
+BATCH = int(sys.argv[2])
+
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+call_command("migrate", verbosity=0)
+
+from elections.constants import ChildLocationKind, Decision, DeliveryMode, Relationship
+from elections.constants import RelationshipEvidence, Status
+from elections.models import Child, Election, ElectionChild, Parent, ParentChild
+from tests.factories import ElectionFactory, FacilityFactory, FieldOfficeFactory
+from tests.factories import load_project_notices, make_officer, make_supervisor
+
+load_project_notices()
+office = FieldOfficeFactory(code="ELP", name="El Paso Field Office", time_zone="America/Denver")
+other = FieldOfficeFactory(code="SNA", name="San Antonio Field Office", time_zone="America/Chicago")
+FacilityFactory(office=office, name="El Paso Service Processing Center")
+officer = make_officer(office, username="officer")
+witness = make_officer(office, username="witness")
+supervisor = make_supervisor(office, username="supervisor")
+approver = make_supervisor(office, username="supervisor-b")
+other_officer = make_officer(other, username="officer2")
+ElectionFactory(submitted=True, office=office, presented_by=officer, witness=witness)
+
+
+def insert(start, stop):
+    now = timezone.now()
+    for first in range(start, stop, BATCH):
+        last = min(first + BATCH, stop)
+        numbers = range(first, last)
+        parents = Parent.objects.bulk_create(
+            Parent(a_number=f"A{500_000_000 + n:09d}", full_name=f"Queue Parent {n}",
+                   date_of_birth=date(1988, 5, 1), country_of_citizenship="GT",
+                   primary_language="es")
+            for n in numbers)
+        children = Child.objects.bulk_create(
+            Child(full_name=f"Queue Child {n}", date_of_birth=date(2015, 3, 1),
+                  location_kind=ChildLocationKind.ORR_SHELTER, location_name="Shelter")
+            for n in numbers)
+        ParentChild.objects.bulk_create(
+            ParentChild(parent=p, child=c, relationship=Relationship.MOTHER,
+                        evidence=RelationshipEvidence.BIRTH_CERTIFICATE)
+            for p, c in zip(parents, children))
+        elections = Election.objects.bulk_create(
+            Election(office=office if n % 2 == 0 else other, parent=p,
+                     presented_by=officer if n % 2 == 0 else other_officer,
+                     status=Status.SUBMITTED, submitted_at=now - timedelta(minutes=n),
+                     notice_language="es", delivery_mode=DeliveryMode.PARENT_READ,
+                     notice_delivered_at=now - timedelta(minutes=n + 45))
+            for n, p in zip(numbers, parents))
+        ElectionChild.objects.bulk_create(
+            ElectionChild(election=e, child=c, decision=Decision.REUNIFY,
+                          decided_at=now - timedelta(minutes=n + 5))
+            for n, e, c in zip(numbers, elections, children))
+        # Approved after their rows exist: rows cannot be added to an approved election.
+        Election.objects.filter(pk__in=[e.pk for e in elections[::3]]).update(
+            status=Status.APPROVED, approved_at=now, approved_by=approver,
+            approval_attestation="attested")
+
+
+client = Client()
+client.force_login(supervisor)
+
+
+def measure(size):
+    for _ in range(3):
+        client.get("/admin/elections/election/", secure=True)
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = client.get("/admin/elections/election/", secure=True)
+    assert response.status_code == 200, response.status_code
+    times = []
+    for _ in range(25):
+        started = time.perf_counter()
+        response = client.get("/admin/elections/election/", secure=True)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    return {"size": size, "queries": len(statements),
+            "median_ms": statistics.median(times) * 1000}
+
+
+results = []
+done = Election.objects.count()
+for size in SIZES:
+    insert(done, size)
+    done = size
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    assert Election.objects.count() == size, Election.objects.count()
+    results.append(measure(size))
+print(json.dumps(results))
+"""
+
+
+def run():
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests import pgcluster
+
+    missing = [n for n in ("initdb", "pg_ctl", "createdb") if not (pgcluster.PG_BIN / n).exists()]
+    if missing:
+        raise RuntimeError(f"PostgreSQL binaries not found in {pgcluster.PG_BIN}: {missing}")
+    cluster = pgcluster._start_cluster()
+    try:
+        env = {
+            **os.environ,
+            "FORMSVC_ROOT": str(Path(__file__).resolve().parent.parent),
+            "DATABASE_URL": cluster.url,
+            "SECRET_KEY": "formsvc-benchmarks-only",
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "testserver",
+            "SECURE_SSL_REDIRECT": "0",
+            # No collectstatic here: the page links its static files, it does not serve them.
+            "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+        }
+        result = subprocess.run(
+            [sys.executable, "-c", CHILD, json.dumps(SIZES), str(BATCH)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"queue benchmark failed:\n{result.stdout}{result.stderr}")
+        measured = json.loads(result.stdout.strip().splitlines()[-1])
+    finally:
+        cluster.stop()
+    figures = []
+    for row in measured:
+        figures.append((f"queue_page_queries_{row['size']}", row["queries"], "queries"))
+        figures.append((f"queue_page_median_ms_{row['size']}", round(row["median_ms"], 1), "ms"))
+    return figures
