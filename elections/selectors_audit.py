@@ -20,11 +20,14 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -75,6 +78,9 @@ FLAG_FILTERS = {
 
 DATE_FIELDS = {"created": "created_at", "submitted": "submitted_at", "approved": "approved_at"}
 
+#: Sort columns that can be empty (an election not yet submitted or approved).
+NULLABLE_SORTS = frozenset({"submitted_at", "approved_at"})
+
 SORTS = {
     "created": "created_at",
     "submitted": "submitted_at",
@@ -102,15 +108,21 @@ def audit_election_search(*, filters: AuditFilters) -> QuerySet[Election]:
     qs = Election.objects.select_related("office", "parent").prefetch_related(
         Prefetch("covered", queryset=ElectionChild.objects.select_related("child"))
     )
+    # A parent or a child matches: one UNION subquery of election ids, each side an index
+    # lookup, rather than an OR the database can only check election by election.
     if filters.a_number:
         qs = qs.filter(
-            Q(parent__a_number=filters.a_number)
-            | Exists(_covered(child__a_number=filters.a_number))
+            pk__in=_matching_elections(
+                parent=Q(parent__a_number=filters.a_number),
+                child=Q(child__a_number=filters.a_number),
+            )
         )
     if filters.name:
         qs = qs.filter(
-            Q(parent__full_name__icontains=filters.name)
-            | Exists(_covered(child__full_name__icontains=filters.name))
+            pk__in=_matching_elections(
+                parent=Q(parent__full_name__icontains=filters.name),
+                child=Q(child__full_name__icontains=filters.name),
+            )
         )
     if filters.offices:
         qs = qs.filter(office__code__in=filters.offices)
@@ -127,8 +139,23 @@ def audit_election_search(*, filters: AuditFilters) -> QuerySet[Election]:
         qs = qs.filter(FLAG_FILTERS[flag]())
     descending = filters.sort.startswith("-")
     column = SORTS.get(filters.sort.lstrip("-"), "created_at")
-    order = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+    if column in NULLABLE_SORTS:
+        # Never submitted or approved: last, whichever the direction.
+        order = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+    else:
+        # A plain direction, so an index on the column serves it both ways.
+        order = F(column).desc() if descending else F(column).asc()
     return qs.order_by(order, "-pk" if descending else "pk")
+
+
+def _matching_elections(*, parent: Q, child: Q) -> QuerySet:
+    """Ids of the elections whose parent matches ``parent`` or that cover a child matching
+    ``child`` (lookups on ElectionChild)."""
+    return (
+        Election.objects.filter(parent)
+        .values("pk")
+        .union(ElectionChild.objects.filter(child).values("election_id"), all=True)
+    )
 
 
 def election_flags(election: Election) -> list[str]:
@@ -214,18 +241,34 @@ def month_starts(*, months: int, today: date | None = None) -> list[date]:
     return list(reversed(starts))
 
 
-def _decision_category():
-    """One word per election for the per-month chart: consult (nothing final yet) wins, then
-    reunify or waive when every child has it, else mixed; none when no child has a decision."""
-    has = {d: Exists(_covered(decision=d)) for d in Decision.values}
-    return Case(
-        When(has[Decision.CONSULT], then=Value("consult")),
-        When(Q(has[Decision.REUNIFY]) & ~Q(has[Decision.WAIVE]), then=Value("reunify")),
-        When(Q(has[Decision.WAIVE]) & ~Q(has[Decision.REUNIFY]), then=Value("waive")),
-        When(Q(has[Decision.WAIVE]) & Q(has[Decision.REUNIFY]), then=Value("mixed")),
-        default=Value("none"),
-        output_field=CharField(),
+#: Bits of the decision mask: each decision found among an election's children.
+MASK = {Decision.REUNIFY: 1, Decision.WAIVE: 2, Decision.CONSULT: 4}
+
+
+def _decision_mask() -> Subquery:
+    """The distinct decisions of an election's children as one number (``MASK`` bits), from
+    one small aggregate per election rather than one EXISTS per decision."""
+    code = Case(
+        *(When(decision=decision, then=Value(bit)) for decision, bit in MASK.items()),
+        default=Value(0),
+        output_field=IntegerField(),
     )
+    return Subquery(
+        ElectionChild.objects.filter(election=OuterRef("pk"))
+        .values("election")
+        .annotate(mask=Sum(code, distinct=True))
+        .values("mask"),
+        output_field=IntegerField(),
+    )
+
+
+def decision_category(mask: int | None) -> str:
+    """One word per election for the per-month chart: consult (nothing final yet) wins, then
+    reunify or waive when every child has it, mixed when both; none when no decision."""
+    mask = mask or 0
+    if mask & MASK[Decision.CONSULT]:
+        return "consult"
+    return {1: "reunify", 2: "waive", 3: "mixed"}.get(mask, "none")
 
 
 def submitted_per_month(*, months: int = 12) -> dict:
@@ -237,12 +280,12 @@ def submitted_per_month(*, months: int = 12) -> dict:
     )
     by_decision = Counter()
     for row in (
-        base.annotate(category=_decision_category())
-        .values("month", "category")
+        base.annotate(mask=_decision_mask())
+        .values("month", "mask")
         .annotate(n=Count("pk"))
         .order_by()
     ):
-        by_decision[(_as_month(row["month"]), row["category"])] += row["n"]
+        by_decision[(_as_month(row["month"]), decision_category(row["mask"]))] += row["n"]
     by_office = Counter()
     for row in base.values("month", "office__code").annotate(n=Count("pk")).order_by():
         by_office[(_as_month(row["month"]), row["office__code"])] += row["n"]
@@ -281,32 +324,19 @@ def interpreter_share_by_language(*, limit: int = 10) -> list[dict]:
     ]
 
 
-def _decision_durations() -> QuerySet:
-    """Non-void elections with a notice and a decision, annotated with ``waited``: the time
-    from the notice to the last choice (R13)."""
-    last_choice = Subquery(
+def _waited_bucket() -> Subquery:
+    """Per election, from one aggregate over its children: the key of the bucket that the time
+    from the notice to the last choice (R13) falls in."""
+    # The notice time is read through the child's own election (one value per group), so the
+    # subquery groups by election alone, as SQLite requires.
+    waited = ExpressionWrapper(
+        Max("decided_at") - Max("election__notice_delivered_at"), output_field=DurationField()
+    )
+    children = (
         ElectionChild.objects.filter(election=OuterRef("pk"), decided_at__isnull=False)
-        .order_by("-decided_at")
-        .values("decided_at")[:1],
-        output_field=DateTimeField(),
+        .values("election")
+        .annotate(waited=waited)
     )
-    return (
-        Election.objects.filter(notice_delivered_at__isnull=False)
-        .exclude(status=Status.VOID)
-        .annotate(last_choice=last_choice)
-        .filter(last_choice__isnull=False)
-        .annotate(
-            waited=ExpressionWrapper(
-                F("last_choice") - F("notice_delivered_at"), output_field=DurationField()
-            )
-        )
-    )
-
-
-def decision_time_distribution() -> dict:
-    """How long parents had between notice and decision: a histogram and the median, in
-    minutes. Three queries whatever the number of elections."""
-    durations = _decision_durations()
     bucket = Case(
         *(
             When(waited__gte=timedelta(minutes=low), then=Value(key))
@@ -315,10 +345,21 @@ def decision_time_distribution() -> dict:
         default=Value(DECISION_BUCKETS[0][0]),
         output_field=CharField(),
     )
+    return Subquery(children.annotate(bucket=bucket).values("bucket"), output_field=CharField())
+
+
+def decision_time_distribution() -> dict:
+    """How long parents had between notice and decision: a histogram and the median, in
+    minutes. Two queries whatever the number of elections."""
+    decided = (
+        Election.objects.filter(notice_delivered_at__isnull=False)
+        .exclude(status=Status.VOID)
+        .filter(Exists(_covered(decided_at__isnull=False)))
+    )
     counts = Counter(
         {
             row["bucket"]: row["n"]
-            for row in durations.annotate(bucket=bucket)
+            for row in decided.annotate(bucket=_waited_bucket())
             .values("bucket")
             .annotate(n=Count("pk"))
             .order_by()
@@ -328,7 +369,16 @@ def decision_time_distribution() -> dict:
     median = None
     if total:
         # The middle value (the lower middle for an even count), read with one ordered query.
-        middle = durations.order_by("waited").values_list("waited", flat=True)[(total - 1) // 2]
+        middle = (
+            decided.annotate(last=Max("covered__decided_at"))
+            .annotate(
+                waited=ExpressionWrapper(
+                    F("last") - F("notice_delivered_at"), output_field=DurationField()
+                )
+            )
+            .order_by("waited")
+            .values_list("waited", flat=True)[(total - 1) // 2]
+        )
         median = middle / timedelta(minutes=1) if middle is not None else None
     return {
         "buckets": [(key, counts.get(key, 0)) for key, _low in DECISION_BUCKETS],
