@@ -34,6 +34,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Election, ElectionChild, ExportJob
 from .models.sealing import SealedRecord
@@ -234,7 +235,7 @@ class _SpilledDirectory:
 
     def __iter__(self) -> Iterator[zipfile.ZipInfo]:
         self._file.seek(0)
-        for _ in range(self._count):
+        for _index in range(self._count):
             yield pickle.load(self._file)  # our own file, written just above
 
     def close(self) -> None:
@@ -407,7 +408,8 @@ def export_job_run(*, job_id) -> ExportJob:
         ExportJob.objects.filter(pk=job.pk).update(
             state=ExportJob.State.FAILED,
             finished_at=timezone.now(),
-            error=f"{total} records exceed the maximum of {settings.FORMSVC_EXPORT_MAX_RECORDS}",
+            error=_("The search now has %(count)s sealed records; an export holds at most %(max)s.")
+            % {"count": f"{total:,}", "max": f"{settings.FORMSVC_EXPORT_MAX_RECORDS:,}"},
         )
         return ExportJob.objects.get(pk=job.pk)
     result = ExportResult()
@@ -425,7 +427,10 @@ def export_job_run(*, job_id) -> ExportJob:
     except Exception as error:
         logger.exception("export %s failed", job.pk)
         ExportJob.objects.filter(pk=job.pk).update(
-            state=ExportJob.State.FAILED, finished_at=timezone.now(), error=str(error)[:2000]
+            state=ExportJob.State.FAILED,
+            finished_at=timezone.now(),
+            error=_("The export could not be built (%(error)s). Run it again.")
+            % {"error": type(error).__name__},
         )
         return ExportJob.objects.get(pk=job.pk)
     now = timezone.now()
@@ -439,8 +444,11 @@ def export_job_run(*, job_id) -> ExportJob:
         size=size,
         manifest_sha256=result.manifest_sha256,
         error=(
-            f"{len(result.mismatches)} stored PDF(s) did not match their sealed SHA-256: "
-            + ", ".join(result.mismatches[:20])
+            _(
+                "%(count)s stored PDF(s) no longer match the SHA-256 sealed at approval; the "
+                "manifest lists the hash of the bytes exported. Records: %(ids)s"
+            )
+            % {"count": len(result.mismatches), "ids": ", ".join(result.mismatches[:20])}
             if result.mismatches
             else ""
         ),

@@ -242,4 +242,4 @@ def test_a_worker_refuses_a_queued_export_that_has_grown_beyond_the_maximum(
     settings.FORMSVC_EXPORT_MAX_RECORDS = 2
     job = exports.export_job_run(job_id=job.pk)
     assert job.state == ExportJob.State.FAILED
-    assert "maximum of 2" in job.error
+    assert "at most 2" in job.error
