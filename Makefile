@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 # Languages whose catalogues must be complete (no untranslated or fuzzy entries).
 COMPLETE_LOCALES ?= es
 
-.PHONY: venv system-deps run test test-sqlite test-postgres check-messages lint fmt bench
+.PHONY: venv system-deps run test test-sqlite test-browser test-postgres check-messages lint fmt bench
 
 venv: $(VENV)/.installed
 
@@ -43,11 +43,17 @@ test: system-deps venv
 	$(MAKE) --no-print-directory check-messages
 	DEBUG=1 $(PY) manage.py ensure_signing_key
 	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-browser
 	$(MAKE) --no-print-directory test-postgres
 
-# Everything but the PostgreSQL tests, on SQLite whatever DATABASE_URL the shell has.
+# Everything but the PostgreSQL and browser tests, on SQLite whatever DATABASE_URL the shell has.
 test-sqlite: venv
-	env -u DATABASE_URL $(PY) -m pytest -m "not postgres" --ignore=tests/postgres
+	env -u DATABASE_URL $(PY) -m pytest -m "not postgres and not browser" --ignore=tests/postgres
+
+# The Playwright tests in a process of their own: Playwright's sync API keeps an event loop
+# running in the main thread, which code that calls asyncio.run (pyHanko's signer) must not meet.
+test-browser: venv
+	env -u DATABASE_URL $(PY) -m pytest -m browser tests/browser
 
 # tests/postgres and anything marked `postgres`, against a throwaway cluster (tests/pgcluster.py).
 test-postgres: venv
