@@ -234,8 +234,6 @@ FORMSVC_MIN_DECISION_MINUTES = env_int("FORMSVC_MIN_DECISION_MINUTES", 30)
 FORMSVC_SIGNATURE_MAX_BYTES = env_int("FORMSVC_SIGNATURE_MAX_BYTES", 300_000)
 FORMSVC_SIGNATURE_MAX_PIXELS = env_int("FORMSVC_SIGNATURE_MAX_PIXELS", 4_000_000)
 FORMSVC_SIGNATURE_MAX_SIDE = env_int("FORMSVC_SIGNATURE_MAX_SIDE", 4000)
-# Where a parent can reach free legal help; shown with the consult option and on the record.
-FORMSVC_LEGAL_HELP_DEFAULT = env_str("FORMSVC_LEGAL_HELP_DEFAULT", "")
 
 # Sealed records: the PDF made at approval is signed (PAdES) with a PKCS#12 certificate.
 #   FORMSVC_SIGNING_P12           the PKCS#12 file (key, certificate, chain) that seals records.
