@@ -454,7 +454,15 @@ def export_job_run(*, job_id) -> ExportJob:
         ),
     )
     logger.info("export %s ready: %s records, %s bytes", job.pk, result.records, size)
+    _expire_later(now + timedelta(hours=settings.FORMSVC_EXPORT_LINK_HOURS))
     return ExportJob.objects.get(pk=job.pk)
+
+
+def _expire_later(when) -> None:
+    """Have the worker delete the file when its link expires, even if nobody comes back."""
+    from .tasks import expire_exports
+
+    expire_exports.using(run_after=when).enqueue()
 
 
 def export_jobs_expire() -> int:

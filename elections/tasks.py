@@ -25,3 +25,12 @@ def export_records_zip(job_id: str) -> dict:
         "records": job.done,
         "manifest_sha256": job.manifest_sha256,
     }
+
+
+@task()
+def expire_exports() -> dict:
+    """Delete the files of exports whose download link has expired (queued by each finished
+    export to run when its link expires; anything else expired goes with it)."""
+    from .exports import export_jobs_expire
+
+    return {"expired": export_jobs_expire()}

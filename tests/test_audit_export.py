@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from elections import exports
 from elections.models import AccessAction, AccessLog, Election, ExportJob
@@ -185,6 +186,8 @@ def test_a_large_export_is_built_by_the_worker_with_progress_and_a_download(
     job.refresh_from_db()
     assert job.state == ExportJob.State.READY, job.error
     assert job.done == job.total == 3 and job.size > 0
+    cleanup = DBTaskResult.objects.get(task_path="elections.tasks.expire_exports")
+    assert cleanup.status == "READY" and cleanup.run_after == job.expires_at
     assert job.expires_at - job.finished_at == timedelta(hours=settings.FORMSVC_EXPORT_LINK_HOURS)
     status = client.get(reverse("audit:export_status", args=[job.pk])).json()
     assert status["percent"] == 100 and status["download_url"]
@@ -243,3 +246,20 @@ def test_a_worker_refuses_a_queued_export_that_has_grown_beyond_the_maximum(
     job = exports.export_job_run(job_id=job.pk)
     assert job.state == ExportJob.State.FAILED
     assert "at most 2" in job.error
+
+
+@pytest.mark.django_db
+def test_the_expiry_task_deletes_expired_export_files(auditor, world, settings):
+    from django.core.files.storage import default_storage
+
+    from elections.tasks import expire_exports
+
+    job = ExportJob.objects.create(requested_by=auditor, query="office=SNA", total=2)
+    job = exports.export_job_run(job_id=job.pk)
+    stored = job.file_name
+    assert default_storage.exists(stored)
+    assert expire_exports.call() == {"expired": 0}
+    ExportJob.objects.filter(pk=job.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert expire_exports.call() == {"expired": 1}
+    assert not default_storage.exists(stored)
+    assert ExportJob.objects.get(pk=job.pk).state == ExportJob.State.EXPIRED
