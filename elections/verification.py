@@ -20,6 +20,7 @@ stable code that the command, the page and the tests report:
 import io
 import json
 import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -200,6 +201,18 @@ def embedded_snapshot(pdf: bytes) -> bytes | None:
     return copies[0] if copies else None
 
 
+def file_identifier(pdf: bytes) -> uuid.UUID | None:
+    """The first part of the PDF's /ID: the election's id for a record rendered here."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        identifier = PdfReader(io.BytesIO(pdf)).trailer["/ID"][0]
+        return uuid.UUID(bytes(identifier.original_bytes).decode("ascii"))
+    except (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError, OSError):
+        return None
+
+
 # --- The database -------------------------------------------------------------------------------
 
 
@@ -331,9 +344,14 @@ def verify_pdf(data: bytes, *, expected: SealedRecord | None = None) -> Verifica
         snapshot = None
     if snapshot is None or snapshot.get("schema") != SCHEMA:
         result.add("not_a_record")
-        if expected is None:
+        # A damaged file may still say which record it claims to be: its PDF identifier is the
+        # election's id, so the damage is reported against that record.
+        claimed = expected.election_id if expected else file_identifier(data)
+        if claimed is None:
             return result
-    election_id = snapshot["record"]["election"]["id"] if snapshot else str(expected.election_id)
+        election_id = str(claimed)
+    else:
+        election_id = snapshot["record"]["election"]["id"]
     result.election_id = election_id
     record = expected or SealedRecord.objects.filter(election_id=election_id).first()
     if record is None:

@@ -41,12 +41,13 @@ def two_child_election(office, officer, witness, **kwargs) -> Election:
 
 
 def pdf_text(data: bytes) -> str:
-    """What pdftotext reads from the PDF (poppler-utils)."""
+    """What pdftotext reads from the PDF (poppler-utils), in content order: a table cell's text
+    stays together instead of being interleaved with the next column's, line by line."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "record.pdf"
         path.write_bytes(data)
         return subprocess.run(
-            ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+            ["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True
         ).stdout
 
 

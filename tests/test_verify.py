@@ -15,6 +15,7 @@ from elections.selectors import election_queryset_for_rules
 from tests.factories import ElectionFactory, make_auditor, make_officer, parent_data
 from tests.records_support import (
     approve,
+    local_tsa,
     make_keyset,
     two_child_election,
     use_keyset,
@@ -110,6 +111,28 @@ def test_a_later_correction_of_the_shared_parent_row_does_not_invalidate_the_rec
     assert verification.verify_stored(SealedRecord.objects.get(election=approved)).ok
 
 
+def test_a_timestamped_record_verifies_with_its_timestamp(
+    office, officer, witness, supervisor, notices, settings, tmp_path
+):
+    with local_tsa(tmp_path / "tsa") as tsa:
+        settings.FORMSVC_TSA_URL = tsa.url
+        settings.FORMSVC_TSA_CA = str(tsa.ca)
+        election = approve(two_child_election(office, officer, witness), supervisor)
+    record = SealedRecord.objects.get(election=election)
+    path = tmp_path / "record.pdf"
+    path.write_bytes(sealing.sealed_pdf_bytes(record))
+    result = verification.verify_pdf(path.read_bytes())
+    assert result.ok, result.problems
+    assert result.timestamp_at is not None
+    code, out, _err = run_command(path)
+    assert code == 0
+    assert "timestamp:" in out
+
+    # Verified where the timestamp authority's root is not trusted, the timestamp is not.
+    settings.FORMSVC_TSA_CA = ""
+    assert verification.verify_pdf(path.read_bytes()).codes == ["timestamp_invalid"]
+
+
 # --- Tampered -----------------------------------------------------------------------------------
 
 
@@ -128,6 +151,18 @@ def test_one_flipped_byte_breaks_the_seal(sealed, tmp_path):
     assert "INVALID" in err
     assert "signature_broken" in err
     assert "The seal is broken" in err
+
+
+def test_a_damaged_embedded_record_is_still_reported_against_its_record(sealed, record):
+    # The flipped byte is inside the compressed record.json: the file can no longer say which
+    # record it is from its content, but its PDF identifier still does.
+    attachment = sealed.index(b"stream", sealed.index(b"/EmbeddedFile"))
+    tampered = bytearray(sealed)
+    tampered[attachment + 200] ^= 0xFF
+    result = verification.verify_pdf(bytes(tampered))
+    assert result.record == record
+    assert result.codes[0] == "signature_broken"
+    assert "not_a_record" in result.codes and "bytes_differ" in result.codes
 
 
 def test_an_appended_incremental_update_is_reported(sealed, tmp_path):
