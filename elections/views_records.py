@@ -15,8 +15,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from . import selectors
+from . import access_log, selectors
 from .models import Election
+from .models.audit import AccessAction
 from .models.sealing import SealedRecord
 from .sealing import sealed_pdf_bytes, sha256_hex
 from .verification import verify_pdf, verify_stored
@@ -90,6 +91,17 @@ def _page(request, *, form, result, record=None, from_qr=False, status=200):
     )
 
 
+def _log_auditor_verification(request, result, *, election) -> None:
+    """Auditors' every verification goes into their access log, wherever they verify from."""
+    if access_log.is_auditor(request.user):
+        access_log.access_log_record(
+            request=request,
+            action=AccessAction.VERIFY,
+            election=election or (result.record.election if result.record else None),
+            detail={"sha256": result.pdf_sha256, "ok": result.ok, "codes": list(result.codes)},
+        )
+
+
 @require_http_methods(["GET", "POST"])
 def verify_upload(request):
     """Upload a PDF: is it a record we sealed, unaltered, and does the database still agree?"""
@@ -108,6 +120,7 @@ def verify_upload(request):
                 result.pdf_sha256,
                 "valid" if result.ok else ",".join(result.codes),
             )
+            _log_auditor_verification(request, result, election=None)
     return _page(request, form=form, result=result)
 
 
@@ -128,4 +141,5 @@ def verify_record(request, pk):
         record.election.reference,
         "valid" if result.ok else ",".join(result.codes),
     )
+    _log_auditor_verification(request, result, election=record.election)
     return _page(request, form=RecordUploadForm(), result=result, record=record, from_qr=True)
