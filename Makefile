@@ -33,7 +33,10 @@ run: venv
 	$(PY) manage.py compilemessages --ignore=$(VENV)
 	$(PY) manage.py ensure_signing_key
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+# The background worker (large exports) runs beside the server and stops with it.
+	$(PY) manage.py db_worker --interval 2 --no-reload & worker=$$!; \
+	    trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	    $(PY) manage.py runserver 127.0.0.1:8000
 
 test: system-deps venv
 	$(PY) -m ruff check .
