@@ -358,3 +358,16 @@ def test_pages_need_a_signed_in_user(client, notices):
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
     assert client.get(reverse("healthz")).json()["status"] == "ok"
+
+
+def test_the_navigation_leads_supervisors_to_the_queue_and_auditors_to_their_workspace(
+    client, supervisor
+):
+    from tests.factories import make_auditor
+
+    client.force_login(supervisor)
+    assert reverse("admin:elections_election_changelist") in client.get("/").content.decode()
+    client.force_login(make_auditor(username="auditor"))
+    page = client.get(reverse("audit:search")).content.decode()
+    assert reverse("audit:search") in page
+    assert reverse("admin:elections_election_changelist") not in page
