@@ -53,6 +53,18 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
+def _workflow_stamp_user():
+    """Who made a workflow transition: set only by ``elections.workflow``, never by a form."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+
 class FieldOffice(models.Model):
     code = models.CharField(_("code"), max_length=8, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -395,42 +407,14 @@ class Election(LockedElectionGuard):
     )
 
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    submitted_by = _workflow_stamp_user()
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True, editable=False)
-    returned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    returned_by = _workflow_stamp_user()
     return_reason = models.TextField(_("reason for return"), blank=True, editable=False)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    approved_by = _workflow_stamp_user()
     voided_at = models.DateTimeField(_("voided"), null=True, blank=True, editable=False)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
+    voided_by = _workflow_stamp_user()
     void_reason = models.TextField(_("reason for voiding"), blank=True, editable=False)
     # R7/R13: what the approving supervisor confirmed: the attestation sentence, in English as
     # stored, and every warning they acknowledged (rule, code and message).
