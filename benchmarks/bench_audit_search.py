@@ -17,8 +17,6 @@ fast-decision flag, a name fragment, a date range sorted by name, and consult pe
 """
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -190,35 +188,11 @@ print(json.dumps(results))
 
 def run():
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from tests import pgcluster
+    from benchmarks._postgres import run_on_throwaway_postgres
 
-    missing = [n for n in ("initdb", "pg_ctl", "createdb") if not (pgcluster.PG_BIN / n).exists()]
-    if missing:
-        raise RuntimeError(f"PostgreSQL binaries not found in {pgcluster.PG_BIN}: {missing}")
-    cluster = pgcluster._start_cluster()
-    try:
-        env = {
-            **os.environ,
-            "FORMSVC_ROOT": str(Path(__file__).resolve().parent.parent),
-            "DATABASE_URL": cluster.url,
-            "SECRET_KEY": "formsvc-benchmarks-only",
-            "DEBUG": "0",
-            "ALLOWED_HOSTS": "testserver",
-            "SECURE_SSL_REDIRECT": "0",
-            "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        }
-        result = subprocess.run(
-            [sys.executable, "-c", CHILD, json.dumps(SIZES), str(BATCH), json.dumps(SEARCHES)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"audit search benchmark failed:\n{result.stdout}{result.stderr}")
-        measured = json.loads(result.stdout.strip().splitlines()[-1])
-    finally:
-        cluster.stop()
+    measured = run_on_throwaway_postgres(
+        CHILD, json.dumps(SIZES), str(BATCH), json.dumps(SEARCHES), what="audit search"
+    )
     figures = []
     for row in measured:
         size = row["size"]

@@ -12,8 +12,6 @@ it) is requested through Django's test client:
 """
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -133,36 +131,9 @@ print(json.dumps(results))
 
 def run():
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from tests import pgcluster
+    from benchmarks._postgres import run_on_throwaway_postgres
 
-    missing = [n for n in ("initdb", "pg_ctl", "createdb") if not (pgcluster.PG_BIN / n).exists()]
-    if missing:
-        raise RuntimeError(f"PostgreSQL binaries not found in {pgcluster.PG_BIN}: {missing}")
-    cluster = pgcluster._start_cluster()
-    try:
-        env = {
-            **os.environ,
-            "FORMSVC_ROOT": str(Path(__file__).resolve().parent.parent),
-            "DATABASE_URL": cluster.url,
-            "SECRET_KEY": "formsvc-benchmarks-only",
-            "DEBUG": "0",
-            "ALLOWED_HOSTS": "testserver",
-            "SECURE_SSL_REDIRECT": "0",
-            # No collectstatic here: the page links its static files, it does not serve them.
-            "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        }
-        result = subprocess.run(
-            [sys.executable, "-c", CHILD, json.dumps(SIZES), str(BATCH)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise RuntimeError(f"queue benchmark failed:\n{result.stdout}{result.stderr}")
-        measured = json.loads(result.stdout.strip().splitlines()[-1])
-    finally:
-        cluster.stop()
+    measured = run_on_throwaway_postgres(CHILD, json.dumps(SIZES), str(BATCH), what="queue")
     figures = []
     for row in measured:
         figures.append((f"queue_page_queries_{row['size']}", row["queries"], "queries"))
