@@ -132,6 +132,27 @@ def test_a_record_in_english_has_no_english_beside_itself(
     assert flat.count("Take my child with me.") == 2  # the decision and the notice, once each
 
 
+def test_every_value_is_laid_out_beside_its_label(approved):
+    """A label wrapping onto two lines must not let later values drift up beside other labels."""
+    from weasyprint import HTML
+
+    html = sealing.render_and_seal(fresh(approved)).html
+    document = HTML(string=html, base_url=pdf.base_url(), url_fetcher=pdf.project_fetcher())
+    pairs = 0
+    for page in document.render().pages:
+        # In the record every <dt> is followed by its <dd>; a pair split across pages is skipped.
+        # A dt's or dd's line and text boxes carry its tag too: only the first box counts.
+        label = None
+        for box in page._page_box.descendants():
+            if box.element_tag == "dt" and label is None:
+                label = box
+            elif box.element_tag == "dd" and label is not None:
+                assert abs(box.position_y - label.position_y) < 0.5, "".join(box.element.itertext())
+                pairs += 1
+                label = None
+    assert pairs > 20
+
+
 # --- How it is built ----------------------------------------------------------------------------
 
 
