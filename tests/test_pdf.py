@@ -198,6 +198,22 @@ def test_only_the_fonts_shipped_in_the_repository_are_embedded(approved):
         assert " yes yes " in line  # embedded and subset
 
 
+def test_documents_rendered_one_after_another_share_the_fonts_but_not_the_glyphs(tmp_path):
+    style = (
+        '<style>@font-face { font-family: "Record Sans"; src: url(fonts/NotoSans-Regular.ttf); }'
+        'body { font-family: "Record Sans"; }</style>'
+    )
+    first = pdf.html_to_pdf(f"<html>{style}<p>plain ascii</p></html>", variant=None)
+    second = pdf.html_to_pdf(f"<html>{style}<p>Kʼicheʼ, Qʼanjobʼal, ñandú</p></html>", variant=None)
+    assert pdf.font_configuration() is pdf.font_configuration()
+    assert "plain ascii" in pdf_text(first)
+    assert "Kʼicheʼ, Qʼanjobʼal, ñandú" in pdf_text(second)
+    path = tmp_path / "second.pdf"
+    path.write_bytes(second)
+    listing = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    assert "+Record-Sans" in listing
+
+
 # --- The seal -----------------------------------------------------------------------------------
 
 
