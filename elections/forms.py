@@ -193,6 +193,14 @@ class NoticeForm(FlowForm):
 
     def __init__(self, *args, languages: list[str], witnesses, parent_language: str, **kwargs):
         super().__init__(*args, **kwargs)
+        if parent_language in languages:
+            # R10: a notice written in the parent's own language is the one shown; interpreting
+            # from another is only for languages with no written notice.
+            languages = [parent_language]
+            self.fields["language"].help_text = _(
+                "The notice is written in the parent's primary language, so that is the one "
+                "shown, with English beside it."
+            )
         self.fields["language"].choices = [(code, language_name(code)) for code in languages]
         self.fields["interpreter_language"].choices = [("", "—"), *language_choices()]
         self.fields["witness"].queryset = witnesses
@@ -288,6 +296,10 @@ class SignatureField(forms.CharField):
 
 
 class ParentSignForm(forms.Form):
+    """The parent's signature. Nothing is preset (R11): the parent taps how they sign. ``covers``
+    is the digest of the notice and choices the page showed (``rules.parent_consent_digest``);
+    the service refuses a signature whose page showed anything else."""
+
     # Spoken to the parent, on the parent's screen; stored as the SignatureMethod values.
     method = forms.ChoiceField(
         label=_("How will you sign?"),
@@ -298,7 +310,7 @@ class ParentSignForm(forms.Form):
             (SignatureMethod.UNABLE, _("I cannot sign")),
         ],
         widget=forms.RadioSelect,
-        initial=SignatureMethod.DRAWN,
+        error_messages={"required": _("Tap how you will sign.")},
     )
     signature = SignatureField(label=_("Signature"))
     reason = forms.CharField(
@@ -307,6 +319,7 @@ class ParentSignForm(forms.Form):
         required=False,
         max_length=2000,
     )
+    covers = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def clean(self):
         cleaned = super().clean()

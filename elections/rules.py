@@ -6,6 +6,8 @@ it is fixed, and a translated message. ``submission_problems`` is what ``workflo
 (and later approval) refuses on.
 """
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -25,7 +27,7 @@ from .constants import (
     SignatureRole,
 )
 from .identifiers import A_NUMBER_PATTERN
-from .languages import ALL_COUNTRY_CODES, ALL_LANGUAGE_CODES
+from .languages import ALL_COUNTRY_CODES, ALL_LANGUAGE_CODES, language_name
 
 #: Steps of the officer's flow, by URL name, where each kind of problem is corrected.
 STEP_PARENT = "parent"
@@ -63,6 +65,37 @@ def decision_date(election) -> date:
 
 def parent_signature(election):
     return next((s for s in election.signatures.all() if s.role == SignatureRole.PARENT), None)
+
+
+def parent_consent_digest(election) -> str:
+    """R6/R12: what the parent's signature covers, as a SHA-256: the notice shown (both texts,
+    their language and how it was delivered) and every child's decision with its time.
+
+    The signing page carries it; the signature stores it; any later change to a decision or to
+    the notice gives a different digest, so a drawing can never stand for choices it was not
+    drawn under, whatever the browser sends.
+    """
+
+    def notice(version):
+        return None if version is None else [str(version.pk), version.language, version.sha256]
+
+    def moment(value):
+        return value.isoformat() if value else None
+
+    facts = {
+        "election": str(election.pk),
+        "notice": notice(election.notice_version),
+        "notice_en": notice(election.notice_version_en),
+        "language": election.notice_language,
+        "delivery": election.delivery_mode,
+        "children": sorted(
+            [str(item.child_id), item.child.full_name, item.decision or ""]
+            + [moment(item.decided_at) or ""]
+            for item in election.covered.all()
+        ),
+    }
+    canonical = json.dumps(facts, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def records_no_election(election) -> bool:
@@ -300,6 +333,41 @@ def check_language(election) -> list[Problem]:
     return problems
 
 
+def notice_exists_in(language: str, *, at: datetime | None = None) -> bool:
+    """Whether a written notice in ``language`` was on file at ``at`` (default: now)."""
+    from .models import NoticeVersion
+
+    return NoticeVersion.objects.filter(
+        language=language, created_at__lte=at or timezone.now()
+    ).exists()
+
+
+def check_notice_language(election) -> list[Problem]:
+    """R10: when a notice is written in the parent's primary language, that is the one shown.
+
+    Interpreting a notice from English (or Spanish) is only allowed for languages the notice is
+    not written in (Mam, K'iche' and the like); a Spanish speaker never gets an English notice
+    read to them, interpreter or not.
+    """
+    language = election.parent.primary_language
+    if not election.notice_language or election.notice_language == language:
+        return []
+    if not notice_exists_in(language, at=election.notice_delivered_at):
+        return []
+    return [
+        Problem(
+            "R10",
+            "notice_not_in_parent_language",
+            _(
+                "The notice is written in %(language)s, the parent's primary language: show the "
+                "parent that notice, with English beside it."
+            )
+            % {"language": language_name(language)},
+            STEP_NOTICE,
+        )
+    ]
+
+
 # --- R5, R11, R12 ------------------------------------------------------------------------------
 
 
@@ -388,6 +456,18 @@ def check_signatures(election) -> list[Problem]:
         problems.append(
             Problem(
                 "R6", "parent_method", _("The parent's signature is not valid."), STEP_PARENT_SIGN
+            )
+        )
+    if parent is not None and parent.covers_sha256 != parent_consent_digest(election):
+        problems.append(
+            Problem(
+                "R6",
+                "parent_signature_stale",
+                _(
+                    "The parent's signature was not made for the choices and notice now recorded; "
+                    "the parent must check them and sign again."
+                ),
+                STEP_PARENT_SIGN,
             )
         )
     latest_decision = max(
@@ -519,6 +599,7 @@ def submission_problems(election) -> list[Problem]:
         *check_children(election),
         *check_notice(election),
         *check_language(election),
+        *check_notice_language(election),
         *check_decisions(election),
         *check_signatures(election),
     ]

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
+from . import rules
 from .constants import (
     INTERPRETER_MODES,
     NO_ELECTION_METHODS,
@@ -28,6 +29,7 @@ from .constants import (
     Status,
 )
 from .identifiers import format_a_number, normalize_a_number
+from .languages import language_name
 from .models import (
     Child,
     Election,
@@ -368,6 +370,17 @@ def election_set_notice(
         english = current_notice(language="en")
         if version is None or english is None:
             raise ValidationError(_("There is no notice in that language."))
+        primary = locked.parent.primary_language
+        if language != primary and rules.notice_exists_in(primary):
+            # R10: interpreting from another language is only for languages with no notice.
+            raise ValidationError(
+                _(
+                    "The notice is written in %(language)s, the parent's primary language: "
+                    "choose that notice."
+                )
+                % {"language": language_name(primary)},
+                code="notice_not_in_parent_language",
+            )
         if language != locked.parent.primary_language and delivery_mode not in INTERPRETER_MODES:
             raise ValidationError(
                 _(
@@ -511,8 +524,13 @@ def election_sign_parent(
     method: str,
     image: tuple[bytes, str] | None,
     reason: str,
+    covers: str,
 ) -> Signature:
     """R6/R12: the parent's signature or mark, or the record that they did not sign and why.
+
+    ``covers`` is the ``rules.parent_consent_digest`` the signing page was shown with: the
+    signature is refused unless the notice and decisions are still exactly those, so a drawing
+    made for one set of choices never stands for another (a replayed or stale page).
 
     A refusal or inability to sign records no election: the choices made on screen are cleared
     so nothing can be read as a waiver.
@@ -521,6 +539,14 @@ def election_sign_parent(
         locked = _lock_editable(election, actor)
         if locked.notice_delivered_at is None:
             raise ValidationError(_("The notice must be shown to the parent first."))
+        if not covers or covers != rules.parent_consent_digest(locked):
+            raise ValidationError(
+                _(
+                    "The choices changed after this page was shown. Please check your choices "
+                    "again and sign again."
+                ),
+                code="stale",
+            )
         no_election = method in NO_ELECTION_METHODS
         if method in (SignatureMethod.DRAWN, SignatureMethod.MARK):
             if image is None:
@@ -554,9 +580,17 @@ def election_sign_parent(
             meaning=meaning_en,
             meaning_translated=meaning_shown,
             signed_at=timezone.now(),
+            # After a refusal cleared the choices: what is bound is the record as it now stands.
+            covers_sha256=rules.parent_consent_digest(locked),
         )
         _save(signature, actor=actor, reason=f"parent signature: {method}")
         return signature
+
+
+def election_consent_digest(*, election: Election) -> str:
+    """What a signing page shows the parent for ``election`` as stored now, as the digest the
+    page carries back (``rules.parent_consent_digest``)."""
+    return rules.parent_consent_digest(election_queryset_for_rules().get(pk=election.pk))
 
 
 def _meanings(text, language: str) -> tuple[str, str]:

@@ -213,6 +213,9 @@ def record_facts(election: Election, shared: SharedRows | None = None) -> dict:
                 "signed_at": signature.signed_at,
                 # The image itself is in the PDF; the record binds it by its hash.
                 "image_sha256": sha256_hex(bytes(signature.image)) if signature.image else None,
+                # What the parent's signature was bound to; absent on records sealed before
+                # signatures carried it, so those still verify.
+                **({"covers_sha256": signature.covers_sha256} if signature.covers_sha256 else {}),
             }
             for signature in signatures
         ],

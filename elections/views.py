@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import rules, selectors, services, workflow
@@ -330,6 +331,7 @@ def _parent_ready(election):
     return election.is_editable and election.notice_delivered_at is not None
 
 
+@never_cache
 @require_http_methods(["GET"])
 def parent_notice(request, pk):
     election = selectors.election_for_editor(user=request.user, election_id=pk)
@@ -338,6 +340,7 @@ def parent_notice(request, pk):
     return _parent_screen(request, election, "elections/parent_notice.html")
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def parent_choices(request, pk):
     election = selectors.election_for_editor(user=request.user, election_id=pk)
@@ -368,6 +371,7 @@ def parent_choices(request, pk):
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def parent_sign(request, pk):
     election = selectors.election_for_editor(user=request.user, election_id=pk)
@@ -384,8 +388,11 @@ def parent_sign(request, pk):
                     method=form.cleaned_data["method"],
                     image=form.cleaned_data["signature"],
                     reason=form.cleaned_data["reason"],
+                    covers=form.cleaned_data["covers"],
                 )
             except ValidationError as error:
+                # A stale page is shown again with the choices as they now stand, and a
+                # digest of those: the parent checks them and signs again.
                 _add_errors(form, error)
             else:
                 return redirect("elections:handback", pk)
@@ -400,6 +407,7 @@ def parent_sign(request, pk):
         meaning=meaning,
         meaning_en=meaning_en,
         decisions=[item for item in election.covered.all()],
+        covers=rules.parent_consent_digest(election),
     )
 
 

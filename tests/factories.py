@@ -478,6 +478,7 @@ def build_election(
             method=parent_signs,
             image=None if no_election else signature_image(1),
             reason=refusal_reason if no_election else "",
+            covers=services.election_consent_digest(election=election),
         )
     if reached("ready"):
         if interpreter is not None:

@@ -136,8 +136,8 @@ def test_adding_a_child_after_the_notice_means_the_parent_hears_it_again(make, o
     [
         ("quc", "es", DeliveryMode.PARENT_READ),
         ("quc", "es", DeliveryMode.OFFICER_READ),
-        ("en", "es", DeliveryMode.PARENT_READ),
-        ("es", "en", DeliveryMode.OFFICER_READ),
+        ("quc", "en", DeliveryMode.PARENT_READ),
+        ("mam", "en", DeliveryMode.OFFICER_READ),
     ],
 )
 def test_a_notice_not_in_the_parents_language_without_an_interpreter_is_refused(
@@ -366,7 +366,12 @@ def test_a_parent_signature_with_an_empty_pad_is_refused(make, officer):
     assert_refused(
         election,
         lambda: services.election_sign_parent(
-            election=election, actor=officer, method=SignatureMethod.DRAWN, image=None, reason=""
+            election=election,
+            actor=officer,
+            method=SignatureMethod.DRAWN,
+            image=None,
+            reason="",
+            covers=services.election_consent_digest(election=election),
         ),
         code="blank",
     )
@@ -485,6 +490,7 @@ def test_a_refusal_to_sign_clears_the_decisions_and_records_no_waiver(make, offi
         method=SignatureMethod.REFUSED,
         image=None,
         reason="Said three times he wants his daughter with him; will not sign.",
+        covers=services.election_consent_digest(election=election),
     )
     election = fresh(election)
     assert signature.method == SignatureMethod.REFUSED
@@ -508,6 +514,7 @@ def test_a_refusal_after_the_parent_had_signed_replaces_the_signature(make, offi
         method=SignatureMethod.REFUSED,
         image=None,
         reason="Changed their mind and asked for a lawyer before signing anything.",
+        covers=services.election_consent_digest(election=election),
     )
     election = fresh(election)
     assert [(s.role, s.method) for s in election.signatures.all()] == [
@@ -521,7 +528,12 @@ def test_a_refusal_without_a_reason_is_refused(make, officer):
     assert_refused(
         election,
         lambda: services.election_sign_parent(
-            election=election, actor=officer, method=SignatureMethod.REFUSED, image=None, reason=" "
+            election=election,
+            actor=officer,
+            method=SignatureMethod.REFUSED,
+            image=None,
+            reason=" ",
+            covers=services.election_consent_digest(election=election),
         ),
         code="reason",
     )

@@ -2,6 +2,7 @@
 
 import base64
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -24,6 +25,13 @@ def scribble(seed: int = 0) -> str:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+def covers(page: str) -> str:
+    """The digest of the notice and choices a parent's signing page was shown with."""
+    match = re.search(r'name="covers" value="([0-9a-f]{64})"', page)
+    assert match, "the signing page carries what the signature covers"
+    return match.group(1)
 
 
 @pytest.fixture
@@ -125,9 +133,11 @@ def test_an_officer_takes_a_two_child_spanish_election_with_an_interpreter_to_su
         {f"child_{items[0].pk}": "reunify", f"child_{items[1].pk}": "consult"},
     )
     assert response.status_code == 302
+    sign_page = tablet.get(reverse("elections:parent_sign", args=[election.pk])).content.decode()
+    assert 'name="method"' in sign_page and "checked" not in sign_page  # R11: nothing preset
     response = tablet.post(
         reverse("elections:parent_sign", args=[election.pk]),
-        {"method": "drawn", "signature": scribble(1), "reason": ""},
+        {"method": "drawn", "signature": scribble(1), "reason": "", "covers": covers(sign_page)},
     )
     assert response.status_code == 302
 

@@ -614,7 +614,11 @@ class Signature(LockedElectionRowGuard):
     meaning = models.TextField(_("what this signature means"))
     meaning_translated = models.TextField(_("what this signature means, as shown"), blank=True)
     signed_at = models.DateTimeField(_("signed at"))
-    history = audit_history(excluded_fields=["image"])
+    # The parent's signature covers exactly the notice and decisions on the page it was drawn
+    # on: rules.parent_consent_digest of the record at that moment (R6). Derived from tracked
+    # fields, so the history leaves it out; the sealed snapshot carries it.
+    covers_sha256 = models.CharField(_("covers (SHA-256)"), max_length=64, blank=True)
+    history = audit_history(excluded_fields=["image", "covers_sha256"])
 
     objects = ElectionRowQuerySet.as_manager()
 

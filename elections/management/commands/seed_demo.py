@@ -543,6 +543,7 @@ class Command(BaseCommand):
                     if refused
                     else ""
                 ),
+                covers=services.election_consent_digest(election=election),
             )
         if reached >= STAGES.index("ready"):
             if interpreter is not None:
@@ -687,6 +688,7 @@ class Command(BaseCommand):
             method=SignatureMethod.DRAWN,
             image=signature(rng),
             reason="",
+            covers=services.election_consent_digest(election=election),
         )
         if interpreter is not None:
             telephone = first.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE

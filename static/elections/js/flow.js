@@ -5,8 +5,49 @@
   document.documentElement.classList.add("js");
 
   var STORE = window.sessionStorage;
-  var PREFIX = "formsvc:draft:";
-  var PENDING = "formsvc:pending";
+  var DRAFTS = "formsvc:draft:";
+  var OWNER = "formsvc:owner";
+  // Drafts belong to the user who typed them (an opaque per-user value from the server); the
+  // sign-in page has none, so a draft waits there for the same officer to sign in again.
+  var owner = document.body ? document.body.dataset.draftOwner || "" : "";
+  var PREFIX = DRAFTS + owner + ":";
+  var PENDING = "formsvc:pending:" + owner;
+
+  function clearDrafts() {
+    for (var i = STORE.length - 1; i >= 0; i--) {
+      var key = STORE.key(i);
+      if (key.indexOf(DRAFTS) === 0 || key.indexOf("formsvc:pending") === 0) {
+        STORE.removeItem(key);
+      }
+    }
+  }
+
+  // Someone else signed in on this tablet: nothing the previous user typed is shown to them.
+  if (owner) {
+    try {
+      if (STORE.getItem(OWNER) !== owner) { clearDrafts(); STORE.setItem(OWNER, owner); }
+    } catch (e) { /* storage unavailable: nothing is kept either */ }
+  }
+
+  // The parent's screens keep nothing and restore nothing (R11): what shows is what the server
+  // rendered, never the browser's memory of an earlier tap, choice, signing method or drawing,
+  // whether the page comes from the back/forward cache, a reload or the browser's form restore.
+  function resetParentForms() {
+    document.querySelectorAll("form[data-parent-form]").forEach(function (form) {
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (el.type === "radio" || el.type === "checkbox") { el.checked = el.defaultChecked; }
+        else if ("defaultValue" in el && el.type !== "submit" && el.type !== "button") {
+          if (el.name === "csrfmiddlewaretoken") { return; }
+          el.value = el.defaultValue;
+        }
+        if (el.hasAttribute("data-signature-input")) {
+          el.dispatchEvent(new Event("formsvc:reset", { bubbles: true }));
+        }
+      });
+      form.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  }
+  window.addEventListener("pageshow", resetParentForms);
 
   function keptFields(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
@@ -57,6 +98,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     var body = document.body;
+    resetParentForms();
     var bannerEl = document.getElementById("connection-banner");
     var forms = document.querySelectorAll("form[data-keep]");
     var keys = Array.prototype.map.call(forms, function (f) { return f.dataset.keep; });
@@ -101,12 +143,7 @@
 
     // Signing out hands the tablet on: nothing typed and unsaved stays for the next person.
     document.querySelectorAll("form[data-clear-drafts]").forEach(function (form) {
-      form.addEventListener("submit", function () {
-        for (var i = STORE.length - 1; i >= 0; i--) {
-          var key = STORE.key(i);
-          if (key === PENDING || key.indexOf(PREFIX) === 0) { STORE.removeItem(key); }
-        }
-      });
+      form.addEventListener("submit", function () { clearDrafts(); STORE.removeItem(OWNER); });
     });
 
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {

@@ -1,5 +1,6 @@
 /* Signature pads (signature_pad, vendored): the drawing becomes a PNG data URL in a hidden field,
-   which the server checks and re-encodes. A signature already drawn survives a page reload. */
+   which the server checks and re-encodes. A staff signature already drawn survives a page reload;
+   the parent's (data-fresh) never does. */
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
@@ -21,7 +22,9 @@
         canvas.getContext("2d").scale(ratio, ratio);
         pad.clear();
         if (data) { pad.fromData(data); }
-        else if (input.value) { pad.fromDataURL(input.value, { ratio: ratio }); }
+        else if (input.value && !input.hasAttribute("data-fresh")) {
+          pad.fromDataURL(input.value, { ratio: ratio });
+        }
       }
 
       pad.addEventListener("endStroke", function () {
@@ -34,6 +37,8 @@
         input.dispatchEvent(new Event("formsvc:signed", { bubbles: true }));
       });
       input.addEventListener("formsvc:restored", resize);
+      // The parent's pad starts empty every time the page is shown (flow.js).
+      input.addEventListener("formsvc:reset", function () { pad.clear(); input.value = ""; });
       window.addEventListener("resize", resize);
       resize();
     });
