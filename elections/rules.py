@@ -333,13 +333,11 @@ def check_language(election) -> list[Problem]:
     return problems
 
 
-def notice_exists_in(language: str, *, at: datetime | None = None) -> bool:
-    """Whether a written notice in ``language`` was on file at ``at`` (default: now)."""
+def notice_exists_in(language: str) -> bool:
+    """Whether a notice is written in ``language`` (any version, current or not)."""
     from .models import NoticeVersion
 
-    return NoticeVersion.objects.filter(
-        language=language, created_at__lte=at or timezone.now()
-    ).exists()
+    return NoticeVersion.objects.filter(language=language).exists()
 
 
 def check_notice_language(election) -> list[Problem]:
@@ -352,7 +350,7 @@ def check_notice_language(election) -> list[Problem]:
     language = election.parent.primary_language
     if not election.notice_language or election.notice_language == language:
         return []
-    if not notice_exists_in(language, at=election.notice_delivered_at):
+    if not notice_exists_in(language):
         return []
     return [
         Problem(
