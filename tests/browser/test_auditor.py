@@ -24,9 +24,9 @@ from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from elections import workflow
+from elections import services, workflow
 from elections.constants import Decision, DeliveryMode
-from elections.models import AccessAction, AccessLog, Election, ElectionChild
+from elections.models import AccessAction, AccessLog, Election, ElectionChild, Signature
 from elections.sealing import sealed_pdf_bytes
 from tests.audit_helpers import (
     el_paso,
@@ -209,6 +209,10 @@ def year_of_records(count: int = 64, seed: int = 2021) -> None:
         ElectionChild.objects.filter(election=election).update(decided_at=decided)
         Election.objects.filter(pk=election.pk).update(
             created_at=started, notice_delivered_at=notice, submitted_at=submitted
+        )
+        # The parent signed for the choices as they were made at that (earlier) time.
+        Signature.objects.filter(election=election, role="parent").update(
+            covers_sha256=services.election_consent_digest(election=election)
         )
         roll = rng.random()
         if roll < 0.12 and days_ago > 2:
