@@ -431,7 +431,8 @@ def test_a_refusal_to_sign_records_no_waiver(flow):
     flow.choose({FIRST_CHILD: "waive", SECOND_CHILD: "waive"})
 
     # The officer records the refusal on the parent's screen: "I do not want to sign".
-    page.locator('input[name="method"][value="refused"]').check()
+    page.locator('label[for="id_method_2"]').tap()
+    expect(page.locator('input[name="method"][value="refused"]')).to_be_checked()
     expect(page.locator("form[data-signing-form] [data-signature-pad]")).to_be_hidden()
     page.locator('textarea[name="reason"]').fill(
         "Dice que no firmará ningún papel sin hablar antes con un abogado."
