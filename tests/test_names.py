@@ -512,6 +512,15 @@ def test_the_service_refuses_a_legal_contact_and_a_refusal_reason_without_letter
         workflow.election_void(election=election, actor=officer, reason="\u2800")
 
 
+def test_a_supervisor_cannot_return_an_election_with_a_reason_that_looks_empty(
+    officer, witness, supervisor
+):
+    election = submitted(officer=officer, witness=witness)
+    with pytest.raises(workflow.TransitionError):
+        workflow.election_return(election=election, actor=supervisor, reason="\u200b\u3164 ")
+    assert Election.objects.get(pk=election.pk).returned_at is None
+
+
 def test_a_staff_member_whose_full_name_looks_empty_signs_under_their_user_name(office, notices):
     officer = make_officer(office, username="officer", first_name="Laura", last_name="Benítez")
     witness = make_officer(office, username="mreed", first_name="\u3164", last_name="\u200b")
