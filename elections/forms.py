@@ -19,7 +19,7 @@ from .constants import (
     RelationshipEvidence,
     SignatureMethod,
 )
-from .identifiers import normalize_a_number
+from .identifiers import normalize_a_number, normalize_optional_a_number
 from .languages import (
     ALL_COUNTRY_CODES,
     ALL_LANGUAGE_CODES,
@@ -27,7 +27,8 @@ from .languages import (
     language_choices,
     language_name,
 )
-from .services import ChildData, InterpreterData, ParentData
+from .names import clean_person_name, clean_printed_text, normalize_text
+from .services import PRINTED_FIELDS, ChildData, InterpreterData, ParentData
 from .signature_images import clean_data_url
 
 
@@ -67,6 +68,11 @@ class ParentFieldsMixin(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country_of_citizenship"].choices = [("", "—"), *country_choices()]
         self.fields["primary_language"].choices = [("", "—"), *language_choices()]
+
+    def clean_full_name(self):
+        return clean_person_name(
+            self.cleaned_data["full_name"], field=PRINTED_FIELDS["parent_name"], max_length=200
+        )
 
     def clean_date_of_birth(self):
         return _past_date(self.cleaned_data["date_of_birth"])
@@ -122,6 +128,14 @@ class ParentForm(ParentFieldsMixin, FlowForm):
         self.fields["facility"].queryset = facilities
         self.a_number = a_number
 
+    def clean_identity_document(self):
+        return clean_printed_text(
+            self.cleaned_data["identity_document"],
+            field=PRINTED_FIELDS["identity_document"],
+            digits_suffice=True,
+            max_length=200,
+        )
+
     def parent_data(self) -> ParentData:
         data = {k: self.cleaned_data[k] for k in ParentData.__dataclass_fields__ if k != "a_number"}
         return ParentData(a_number=self.a_number, **data)
@@ -148,12 +162,26 @@ class ChildForm(FlowForm):
     )
     evidence_note = forms.CharField(label=_("Verification details"), max_length=300, required=False)
 
+    def clean_full_name(self):
+        return clean_person_name(
+            self.cleaned_data["full_name"], field=PRINTED_FIELDS["child_name"], max_length=200
+        )
+
     def clean_date_of_birth(self):
         return _past_date(self.cleaned_data["date_of_birth"])
 
     def clean_a_number(self):
-        value = self.cleaned_data["a_number"].strip()
-        return normalize_a_number(value) if value else None
+        return normalize_optional_a_number(self.cleaned_data["a_number"])
+
+    def clean_location_name(self):
+        return clean_printed_text(
+            self.cleaned_data["location_name"],
+            field=PRINTED_FIELDS["location_name"],
+            max_length=200,
+        )
+
+    def clean_evidence_note(self):
+        return normalize_text(self.cleaned_data["evidence_note"])
 
     def child_data(self) -> ChildData:
         return ChildData(**{k: self.cleaned_data[k] for k in ChildData.__dataclass_fields__})
@@ -223,6 +251,9 @@ class NoticeForm(FlowForm):
                 % {"language": language_name(self.parent_language)},
             )
         if mode in INTERPRETER_MODES:
+            self._clean_interpreter_text(
+                cleaned, telephone=mode == DeliveryMode.INTERPRETER_TELEPHONE
+            )
             for field, message in (
                 ("interpreter_name", _("Enter the interpreter's full name.")),
                 ("interpreter_id", _("Enter the interpreter's ID number or employer.")),
@@ -231,9 +262,13 @@ class NoticeForm(FlowForm):
                     _("Choose the language the interpreter speaks with the parent."),
                 ),
             ):
-                if not cleaned.get(field):
+                if not cleaned.get(field) and field not in self.errors:
                     self.add_error(field, message)
-            if mode == DeliveryMode.INTERPRETER_TELEPHONE and not cleaned.get("operator_id"):
+            if (
+                mode == DeliveryMode.INTERPRETER_TELEPHONE
+                and not cleaned.get("operator_id")
+                and "operator_id" not in self.errors
+            ):
                 self.add_error("operator_id", _("Enter the telephone interpreter's operator ID."))
             if (
                 cleaned.get("interpreter_language")
@@ -245,6 +280,27 @@ class NoticeForm(FlowForm):
                     % {"language": language_name(self.parent_language)},
                 )
         return cleaned
+
+    def _clean_interpreter_text(self, cleaned, *, telephone: bool):
+        """What is typed about the interpreter is printed on the record: it must be readable.
+
+        Checked only when an interpreter is used, so text left in the hidden fields of another
+        delivery mode never blocks the officer. Empty fields get their own message below.
+        """
+        fields = [
+            ("interpreter_name", clean_person_name, {"max_length": 200}),
+            ("interpreter_id", clean_printed_text, {"digits_suffice": True, "max_length": 200}),
+        ]
+        if telephone:
+            fields.append(
+                ("operator_id", clean_printed_text, {"digits_suffice": True, "max_length": 64})
+            )
+        for name, clean, options in fields:
+            if cleaned.get(name):
+                try:
+                    cleaned[name] = clean(cleaned[name], field=PRINTED_FIELDS[name], **options)
+                except ValidationError as error:
+                    self.add_error(name, error)
 
     def interpreter_data(self) -> InterpreterData | None:
         if self.cleaned_data["delivery_mode"] not in INTERPRETER_MODES:
@@ -380,6 +436,14 @@ class LegalContactForm(FlowForm):
             "The lawyer or free legal service, with a telephone number, that you gave the parent."
         ),
     )
+
+    def clean_legal_contact(self):
+        return clean_printed_text(
+            self.cleaned_data["legal_contact"],
+            field=PRINTED_FIELDS["legal_contact"],
+            multiline=True,
+            max_length=2000,
+        )
 
 
 class VoidForm(FlowForm):

@@ -2,20 +2,30 @@
 
 Stored as ``A`` followed by nine digits. Officers type them in every shape found on paper:
 ``A-012-345-678``, ``12345678``, ``a 012 345 678``; an eight-digit number gets a leading zero.
+Pasted or phone-typed shapes are read too: invisible characters (a zero-width space, a bidi mark)
+are removed, fullwidth letters and digits (``Ａ０１２``) are read through NFKC, and any dash
+(``–``, ``‐``) separates like ``-``.
 """
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .names import strip_invisible
+
 A_NUMBER_PATTERN = r"^A\d{9}$"
-_SEPARATORS = re.compile(r"[\s\-./]+")
+_SEPARATORS = re.compile(r"[\s\-./\u2010-\u2015\u2212]+")
+
+
+def _readable(raw) -> str:
+    return strip_invisible(unicodedata.normalize("NFKC", str(raw or "")))
 
 
 def normalize_a_number(raw: str) -> str:
     """Return the stored form of an A-number, or raise ValidationError with a translated message."""
-    cleaned = _SEPARATORS.sub("", (raw or "").strip()).upper()
+    cleaned = _SEPARATORS.sub("", _readable(raw)).upper()
     if cleaned.startswith("A"):
         cleaned = cleaned[1:]
     if not cleaned.isdigit() or len(cleaned) not in (8, 9) or not cleaned.isascii():
@@ -25,9 +35,18 @@ def normalize_a_number(raw: str) -> str:
                 "You typed “%(value)s”."
             ),
             code="a_number_format",
-            params={"value": raw},
+            # What the officer sees they typed: an invisible character could not be shown, and a
+            # bidi override would turn the rest of the message around.
+            params={"value": strip_invisible(raw)},
         )
     return "A" + cleaned.zfill(9)
+
+
+def normalize_optional_a_number(raw: str | None) -> str | None:
+    """A child's A-number, if known: None when nothing visible was typed, else as above."""
+    if not _readable(raw).strip():
+        return None
+    return normalize_a_number(raw)
 
 
 def format_a_number(stored: str) -> str:

@@ -28,6 +28,7 @@ from .constants import (
 )
 from .identifiers import A_NUMBER_PATTERN
 from .languages import ALL_COUNTRY_CODES, ALL_LANGUAGE_CODES, language_name
+from .names import is_readable_text, is_visible_name, name_key
 
 #: Steps of the officer's flow, by URL name, where each kind of problem is corrected.
 STEP_PARENT = "parent"
@@ -115,7 +116,7 @@ def check_parent(election) -> list[Problem]:
         problems.append(
             Problem("R1", "a_number", _("The parent's A-number is not valid."), STEP_PARENT)
         )
-    if not parent.full_name.strip():
+    if not is_visible_name(parent.full_name):
         problems.append(Problem("R1", "name", _("The parent's full name is missing."), STEP_PARENT))
     if parent.date_of_birth is None or parent.date_of_birth > timezone.localdate():
         problems.append(
@@ -136,7 +137,9 @@ def check_parent(election) -> list[Problem]:
         problems.append(
             Problem("R1", "language", _("The parent's primary language is missing."), STEP_PARENT)
         )
-    if not election.identity_method or not election.identity_document.strip():
+    if not election.identity_method or not is_readable_text(
+        election.identity_document, digits_suffice=True
+    ):
         problems.append(
             Problem(
                 "R1",
@@ -182,6 +185,15 @@ def check_children(election) -> list[Problem]:
     for item in covered:
         child = item.child
         params = {"name": child.full_name}
+        if not is_visible_name(child.full_name):
+            problems.append(
+                Problem(
+                    "R2",
+                    "child_name",
+                    _("A child's full name is missing or cannot be read."),
+                    STEP_CHILDREN,
+                )
+            )
         if child.date_of_birth > on:
             problems.append(
                 Problem(
@@ -204,13 +216,13 @@ def check_children(election) -> list[Problem]:
                     STEP_CHILDREN,
                 )
             )
-        key = (child.full_name.strip().casefold(), child.date_of_birth)
+        key = (name_key(child.full_name), child.date_of_birth)
         if key in seen:
             problems.append(
                 Problem("R2", "duplicate", _("%(name)s is listed twice.") % params, STEP_CHILDREN)
             )
         seen.add(key)
-        if not child.location_name.strip():
+        if not is_readable_text(child.location_name):
             problems.append(
                 Problem(
                     "R2", "location", _("Record where %(name)s is held.") % params, STEP_CHILDREN
@@ -300,7 +312,9 @@ def check_language(election) -> list[Problem]:
                 )
             )
         else:
-            if not interpreter.full_name.strip() or not interpreter.id_or_employer.strip():
+            if not is_visible_name(interpreter.full_name) or not is_readable_text(
+                interpreter.id_or_employer, digits_suffice=True
+            ):
                 problems.append(
                     Problem(
                         "R4",
@@ -320,7 +334,7 @@ def check_language(election) -> list[Problem]:
                 )
             if (
                 election.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE
-                and not interpreter.operator_id.strip()
+                and not is_readable_text(interpreter.operator_id, digits_suffice=True)
             ):
                 problems.append(
                     Problem(
@@ -405,7 +419,7 @@ def check_decisions(election) -> list[Problem]:
                 )
             )
     if any(item.decision == Decision.CONSULT for item in covered) and not (
-        election.legal_contact_given.strip()
+        is_readable_text(election.legal_contact_given)
     ):
         problems.append(
             Problem(

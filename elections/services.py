@@ -7,11 +7,12 @@ it (the notice delivery, the choices, the signatures) so a signature only ever c
 as it stands.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import get_language, override
@@ -28,7 +29,7 @@ from .constants import (
     SignatureRole,
     Status,
 )
-from .identifiers import format_a_number, normalize_a_number
+from .identifiers import format_a_number, normalize_a_number, normalize_optional_a_number
 from .languages import language_name
 from .models import (
     Child,
@@ -39,6 +40,14 @@ from .models import (
     Parent,
     ParentChild,
     Signature,
+)
+from .names import (
+    clean_person_name,
+    clean_printed_text,
+    is_readable_text,
+    is_visible_name,
+    name_key,
+    normalize_text,
 )
 from .notices import notice_mark_shown
 from .selectors import (
@@ -72,6 +81,19 @@ SIGNATURE_MEANINGS = {
 PARENT_NO_SIGNATURE_MEANING = _(
     "The parent did not sign. No choice is recorded; this is not a waiver and removal stays blocked."
 )
+
+# What is typed and printed on the record, as named in the message when it cannot be read
+# (elections.names). Person names must have letters (R1, R2, R4); the rest is cleaned the same way.
+PRINTED_FIELDS = {
+    "parent_name": _("The parent's full name"),
+    "child_name": _("The child's full name"),
+    "interpreter_name": _("The interpreter's full name"),
+    "identity_document": _("The document or record checked"),
+    "location_name": _("The name and city of the placement"),
+    "interpreter_id": _("The interpreter's ID number or employer"),
+    "operator_id": _("The telephone operator ID"),
+    "legal_contact": _("The legal contact"),
+}
 
 
 def _lock_editable(election: Election, actor) -> Election:
@@ -158,6 +180,16 @@ class ParentData:
     primary_language: str
 
 
+def _clean_parent(parent: ParentData) -> ParentData:
+    return replace(
+        parent,
+        a_number=normalize_a_number(parent.a_number),
+        full_name=clean_person_name(
+            parent.full_name, field=PRINTED_FIELDS["parent_name"], max_length=200
+        ),
+    )
+
+
 def election_start(*, actor, parent: ParentData) -> tuple[Election, bool]:
     """Find or create the parent by A-number and open a draft for them in the actor's office.
 
@@ -168,7 +200,7 @@ def election_start(*, actor, parent: ParentData) -> tuple[Election, bool]:
     profile = staff_profile_for(user=actor)
     if profile is None or profile.role not in EDITOR_ROLES:
         raise TransitionError(_("Only officers and supervisors can start an election."))
-    parent.a_number = normalize_a_number(parent.a_number)
+    parent = _clean_parent(parent)
     with transaction.atomic():
         existing = Parent.objects.select_for_update().filter(a_number=parent.a_number).first()
         if existing is None:
@@ -208,6 +240,13 @@ def election_update_parent(
     """R1: the parent's details and how their identity was verified, stamped with who and when."""
     with transaction.atomic():
         locked = _lock_editable(election, actor)
+        parent = _clean_parent(parent)
+        identity_document = clean_printed_text(
+            identity_document,
+            field=PRINTED_FIELDS["identity_document"],
+            digits_suffice=True,
+            max_length=200,
+        )
         if facility.office_id != locked.office_id:
             raise ValidationError(_("Choose a facility of your field office."))
         record = locked.parent
@@ -258,10 +297,31 @@ class ChildData:
     evidence_note: str
 
 
+def _clean_child(data: ChildData) -> ChildData:
+    return replace(
+        data,
+        full_name=clean_person_name(
+            data.full_name, field=PRINTED_FIELDS["child_name"], max_length=200
+        ),
+        a_number=normalize_optional_a_number(data.a_number),
+        location_name=clean_printed_text(
+            data.location_name, field=PRINTED_FIELDS["location_name"], max_length=200
+        ),
+        evidence_note=_optional_text(data.evidence_note, max_length=300),
+    )
+
+
+def _optional_text(value, *, max_length: int) -> str:
+    text = normalize_text(value)
+    MaxLengthValidator(max_length)(text)
+    return text
+
+
 def election_add_child(*, election: Election, actor, data: ChildData) -> ElectionChild:
     """R2: add a child to the election, linking them to the parent with the verified relationship."""
     with transaction.atomic():
         locked = _lock_editable(election, actor)
+        data = _clean_child(data)
         today = timezone.localdate(timezone=locked.office.tz)
         if data.date_of_birth > today:
             raise ValidationError(
@@ -277,7 +337,7 @@ def election_add_child(*, election: Election, actor, data: ChildData) -> Electio
         for item in locked.covered.all():
             same_a = data.a_number and item.child.a_number == data.a_number
             same_person = (
-                item.child.full_name.strip().casefold() == data.full_name.strip().casefold()
+                name_key(item.child.full_name) == name_key(data.full_name)
                 and item.child.date_of_birth == data.date_of_birth
             )
             if same_a or same_person:
@@ -292,8 +352,8 @@ def election_add_child(*, election: Election, actor, data: ChildData) -> Electio
                 full_name=data.full_name,
                 date_of_birth=data.date_of_birth,
             )
-        elif (child.full_name.strip().casefold(), child.date_of_birth) != (
-            data.full_name.strip().casefold(),
+        elif (name_key(child.full_name), child.date_of_birth) != (
+            name_key(data.full_name),
             data.date_of_birth,
         ):
             # The A-number already belongs to a recorded child (perhaps through the other
@@ -354,6 +414,30 @@ class InterpreterData:
     operator_id: str
 
 
+def _clean_interpreter(interpreter: InterpreterData, *, telephone: bool) -> InterpreterData:
+    """R4: the interpreter's name, and what identifies them, as printed on the record."""
+    return replace(
+        interpreter,
+        full_name=clean_person_name(
+            interpreter.full_name, field=PRINTED_FIELDS["interpreter_name"], max_length=200
+        ),
+        id_or_employer=clean_printed_text(
+            interpreter.id_or_employer,
+            field=PRINTED_FIELDS["interpreter_id"],
+            digits_suffice=True,
+            max_length=200,
+        ),
+        operator_id=clean_printed_text(
+            interpreter.operator_id,
+            field=PRINTED_FIELDS["operator_id"],
+            digits_suffice=True,
+            max_length=64,
+        )
+        if telephone
+        else "",
+    )
+
+
 def election_set_notice(
     *,
     election: Election,
@@ -393,6 +477,10 @@ def election_set_notice(
             raise ValidationError(
                 _("Record the interpreter's details."), code="interpreter_missing"
             )
+        if delivery_mode in INTERPRETER_MODES:
+            interpreter = _clean_interpreter(
+                interpreter, telephone=delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE
+            )
         if witness is None or witness.pk == locked.presented_by_id:
             raise ValidationError(
                 _("The witness cannot be the presenting officer."), code="witness_is_presenter"
@@ -423,12 +511,7 @@ def election_set_notice(
         current = getattr(locked, "interpreter", None)
         if delivery_mode in INTERPRETER_MODES:
             record = current or Interpreter(election=locked)
-            values = {
-                **interpreter.__dict__,
-                "operator_id": interpreter.operator_id
-                if delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE
-                else "",
-            }
+            values = interpreter.__dict__
             if current is None or any(getattr(record, k) != v for k, v in values.items()):
                 for key, value in values.items():
                     setattr(record, key, value)
@@ -501,11 +584,13 @@ def election_record_legal_contact(*, election: Election, actor, text: str) -> El
     """R5: the lawyer or legal service the officer gave a parent who chose to consult first."""
     with transaction.atomic():
         locked = _lock_editable(election, actor)
-        text = (text or "").strip()
-        if not text:
+        if not normalize_text(text, multiline=True):
             raise ValidationError(
                 _("Write down the legal contact given to the parent."), code="required"
             )
+        text = clean_printed_text(
+            text, field=PRINTED_FIELDS["legal_contact"], multiline=True, max_length=2000
+        )
         if text != locked.legal_contact_given:
             locked.legal_contact_given = text
             _save(
@@ -556,7 +641,8 @@ def election_sign_parent(
             if any(not item.decision for item in locked.covered.all()):
                 raise ValidationError(_("The parent has not chosen for every child yet."))
         elif no_election:
-            if not reason.strip():
+            reason = normalize_text(reason, multiline=True)
+            if not is_readable_text(reason):
                 raise ValidationError(_("Write down why the parent did not sign."), code="reason")
         else:
             raise ValidationError(_("Choose how the parent signs."))
@@ -576,7 +662,7 @@ def election_sign_parent(
             printed_name=locked.parent.full_name,
             image=image[0] if image else None,
             image_sha256=image[1] if image else "",
-            reason=reason.strip() if no_election else "",
+            reason=reason if no_election else "",
             meaning=meaning_en,
             meaning_translated=meaning_shown,
             signed_at=timezone.now(),
@@ -642,6 +728,28 @@ def election_sign_interpreter(
         return signature
 
 
+def staff_printed_name(user) -> str:
+    """R6: the name printed under a staff signature: the full name, else the user name.
+
+    Staff names come from the accounts, typed by whoever administers them; they are cleaned as
+    any other name, and an account with nothing readable in either cannot sign.
+    """
+    full_name = normalize_text(user.get_full_name())
+    if is_visible_name(full_name):
+        return full_name[:200]
+    username = normalize_text(user.get_username())
+    if is_readable_text(username, digits_suffice=True):
+        return username[:200]
+    raise ValidationError(
+        _(
+            "The account %(username)s has no readable name to print under the signature; ask an "
+            "administrator to record the staff member's full name."
+        )
+        % {"username": username or user.pk},
+        code="staff_name_unreadable",
+    )
+
+
 def election_sign_staff(
     *,
     election: Election,
@@ -681,7 +789,7 @@ def election_sign_staff(
             election=locked,
             role=role,
             method=SignatureMethod.DRAWN,
-            printed_name=user.get_full_name() or user.get_username(),
+            printed_name=staff_printed_name(user),
             signer=user,
             image=image[0],
             image_sha256=image[1],

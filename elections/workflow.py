@@ -19,6 +19,7 @@ from . import rules
 from .constants import EDITABLE_STATUSES, Role, Status
 from .models import ApprovalAttempt, Election
 from .models.locking import allow_supersede
+from .names import is_readable_text, normalize_text
 from .selectors import election_queryset_for_rules, staff_profile_for
 
 logger = logging.getLogger("formsvc.workflow")
@@ -116,8 +117,8 @@ def election_submit(*, election: Election, actor) -> Election:
 
 def election_void(*, election: Election, actor, reason: str) -> Election:
     """draft or returned -> void: an election started by mistake, kept with its reason."""
-    reason = (reason or "").strip()
-    if not reason:
+    reason = normalize_text(reason, multiline=True)
+    if not is_readable_text(reason):
         raise TransitionError(_("Give the reason this election is being voided."))
     with transaction.atomic():
         locked = _lock(election)
@@ -357,8 +358,8 @@ def election_return(*, election: Election, actor, reason: str, seen_token: str |
     The officer corrects the record and submits again (``election_submit``); the history keeps
     every round. Same role, office, separation-of-duties and staleness checks as approval.
     """
-    reason = (reason or "").strip()
-    if not reason:
+    reason = normalize_text(reason, multiline=True)
+    if not is_readable_text(reason):
         raise TransitionError(_("Give the reason the election is returned; the officer sees it."))
     _require_role(actor, election, {Role.SUPERVISOR})
     with transaction.atomic():

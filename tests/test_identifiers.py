@@ -5,7 +5,12 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from elections.identifiers import A_NUMBER_PATTERN, format_a_number, normalize_a_number
+from elections.identifiers import (
+    A_NUMBER_PATTERN,
+    format_a_number,
+    normalize_a_number,
+    normalize_optional_a_number,
+)
 
 
 @pytest.mark.parametrize(
@@ -61,6 +66,39 @@ def test_bad_input_raises_a_validation_error_that_shows_what_was_typed(typed):
     message = error.messages[0]
     assert "A012345678" in message
     assert f"“{typed}”" in message
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "A012\u200b345678",  # a zero-width space pasted in
+        "\u202aA012-345-678\u202c",  # bidi embedding from a copied document
+        "\ufeffA012345678",  # a byte-order mark from a file
+        "Ａ０１２３４５６７８",  # fullwidth, from a phone keyboard
+        "ａ０１２－３４５－６７８",
+        "A012–345—678",  # en and em dashes from a word processor
+        "A012\u00a0345\u3000678",  # no-break and ideographic spaces
+    ],
+)
+def test_invisible_characters_fullwidth_digits_and_any_dash_are_read(typed):
+    assert normalize_a_number(typed) == "A012345678"
+
+
+def test_the_refusal_shows_what_was_typed_without_its_invisible_characters():
+    with pytest.raises(ValidationError) as caught:
+        normalize_a_number("\u202eA01\u200b2")
+    assert "“A012”" in caught.value.messages[0]
+
+
+@pytest.mark.parametrize("typed", [None, "", "   ", "\u200b", "\u3164\u2060"])
+def test_an_optional_a_number_that_looks_empty_is_not_known(typed):
+    assert normalize_optional_a_number(typed) is None
+
+
+@pytest.mark.parametrize("typed", ["\u2800-", "A12", "N/A"])
+def test_an_optional_a_number_that_shows_something_must_be_a_real_one(typed):
+    with pytest.raises(ValidationError):
+        normalize_optional_a_number(typed)
 
 
 def test_none_is_refused_like_an_empty_field():
