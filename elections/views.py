@@ -29,7 +29,9 @@ from .forms import (
     StartForm,
     VoidForm,
 )
+from .middleware import too_large_message
 from .models import Facility
+from .signature_images import TOO_LARGE
 
 
 def _steps():
@@ -368,6 +370,7 @@ def parent_choices(request, pk):
     )
 
 
+@too_large_message(TOO_LARGE)
 @require_http_methods(["GET", "POST"])
 def parent_sign(request, pk):
     election = selectors.election_for_editor(user=request.user, election_id=pk)
@@ -413,6 +416,7 @@ def handback(request, pk):
 # --- Staff signatures, review, submit ------------------------------------------------------
 
 
+@too_large_message(TOO_LARGE)
 @require_http_methods(["GET", "POST"])
 def staff_sign(request, pk):
     election = selectors.election_for_editor(user=request.user, election_id=pk)

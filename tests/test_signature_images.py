@@ -5,12 +5,16 @@ pad. Whatever arrives, the parent's and the staff's signing screens answer with 
 message, never a server error, and only a complete, plain PNG becomes part of a record.
 """
 
+import html
 import io
+import re
 import struct
 import zipfile
 import zlib
+from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -20,8 +24,9 @@ from hypothesis import strategies as st
 from PIL import Image, ImageFile
 
 from elections import signature_images
+from elections.constants import SignatureRole, Status
 from elections.models import Signature
-from tests.factories import ElectionFactory, scribble_png
+from tests.factories import STAFF_PASSWORD, ElectionFactory, scribble_png
 
 MAGIC = signature_images.PNG_MAGIC
 ADAM7 = (
@@ -448,6 +453,13 @@ def parent_signed(officer, witness, notices):
     )
 
 
+def post_as_a_browser(client, url, data, **headers):
+    """A form post as a browser sends it: URL-encoded, not the test client's multipart."""
+    return client.post(
+        url, urlencode(data), content_type="application/x-www-form-urlencoded", **headers
+    )
+
+
 def with_spanish(messages):
     with translation.override("es"):
         return {str(translation.gettext(message)) for message in messages}
@@ -477,19 +489,123 @@ def test_a_malformed_signature_on_the_parents_screen_is_refused_in_spanish(
     assert not Signature.objects.filter(election=decided).exists()
 
 
+def field_errors(page: str) -> list[str]:
+    return [
+        html.unescape(error)
+        for error in re.findall(r'<div class="invalid-feedback d-block"[^>]*>(.*?)</div>', page)
+    ]
+
+
 @hypothesis_settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(value=hostile_values)
+@given(value=st.one_of(hostile_values, hostile_bytes))
 def test_whatever_is_posted_as_the_parents_signature_the_screen_answers_in_spanish(
     tablet, decided, value
 ):
-    response = tablet.post(
+    response = post_as_a_browser(
+        tablet,
         reverse("elections:parent_sign", args=[decided.pk]),
         {"method": "drawn", "signature": value, "reason": ""},
     )
     assert response.status_code in (200, 302)
     if response.status_code == 200:
-        body = response.content.decode()
-        shown = [message for message in SPANISH_SIGNATURE_MESSAGES if message in body]
-        assert shown, body[-3000:]
+        errors = field_errors(response.content.decode())
+        assert errors and set(errors) <= SPANISH_SIGNATURE_MESSAGES, errors
+
+
+def test_a_signature_just_over_the_byte_limit_is_refused_on_the_form_with_the_fields_kept(
+    tablet, parent_signed, witness
+):
+    oversized = signature_images.as_data_url(
+        genuine(after=b"\x00" * django_settings.FORMSVC_SIGNATURE_MAX_BYTES)
+    )
+    response = tablet.post(
+        reverse("elections:staff_sign", args=[parent_signed.pk]),
+        {
+            "action": "witness",
+            "witness-username": "witness",
+            "witness-password": STAFF_PASSWORD,
+            "witness-signature": oversized,
+        },
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "The signature image is too large." in body
+    assert 'value="witness"' in body
+    assert not Signature.objects.filter(election=parent_signed, role=SignatureRole.WITNESS).exists()
+
+
+def a_signature_over_the_request_limit() -> str:
+    return signature_images.DATA_URL_PREFIX + "A" * (
+        django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1
+    )
+
+
+def test_a_body_over_the_request_limit_gets_the_parents_screen_back_in_spanish(tablet, decided):
+    url = reverse("elections:parent_sign", args=[decided.pk])
+    response = post_as_a_browser(
+        tablet, url, {"method": "drawn", "signature": a_signature_over_the_request_limit()}
+    )
+    assert response.status_code == 413
+    body = response.content.decode()
+    assert "La imagen de la firma es demasiado grande." in body
+    # The same signing screen, ready to sign again, in the parent's language.
+    assert "data-signing-form" in body and response.headers["Content-Language"] == "es"
+    assert not Signature.objects.filter(election=decided).exists()
+    # The message belongs to that answer only.
+    assert "demasiado grande" not in tablet.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "message"),
+    [
+        ("en", "The signature image is too large."),
+        ("es", "La imagen de la firma es demasiado grande."),
+    ],
+)
+def test_a_body_over_the_request_limit_gets_the_staff_signing_page_back(
+    tablet, parent_signed, accept_language, message
+):
+    response = post_as_a_browser(
+        tablet,
+        reverse("elections:staff_sign", args=[parent_signed.pk]),
+        {
+            "action": "witness",
+            "witness-username": "witness",
+            "witness-password": STAFF_PASSWORD,
+            "witness-signature": a_signature_over_the_request_limit(),
+        },
+        HTTP_ACCEPT_LANGUAGE=accept_language,
+    )
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert message in page
+    # The officer's forms are there for the browser to restore what was typed.
+    assert 'name="witness-username"' in page and 'name="officer-username"' in page
+    assert not Signature.objects.filter(election=parent_signed, role=SignatureRole.WITNESS).exists()
+
+
+def test_a_body_over_the_request_limit_on_a_post_only_action_is_a_translated_413(tablet, decided):
+    response = post_as_a_browser(
+        tablet,
+        reverse("elections:submit", args=[decided.pk]),
+        {"padding": a_signature_over_the_request_limit()},
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert response.status_code == 413
+    assert "Lo que se envió es demasiado grande." in response.content.decode()
+    decided.refresh_from_db()
+    assert decided.status == Status.DRAFT
+
+
+def test_a_body_over_the_request_limit_from_a_signed_out_tablet_leads_to_the_sign_in(
+    client, decided
+):
+    response = post_as_a_browser(
+        client,
+        reverse("elections:parent_sign", args=[decided.pk]),
+        {"method": "drawn", "signature": a_signature_over_the_request_limit()},
+    )
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
