@@ -5,6 +5,7 @@ pad. Whatever arrives, the parent's and the staff's signing screens answer with 
 message, never a server error, and only a complete, plain PNG becomes part of a record.
 """
 
+import hashlib
 import html
 import io
 import re
@@ -416,6 +417,7 @@ hostile_values = st.one_of(
 def test_whatever_the_pad_sends_the_answer_is_a_clean_png_or_a_translated_refusal(
     value, loads_truncated
 ):
+    process_wide = ImageFile.LOAD_TRUNCATED_IMAGES
     ImageFile.LOAD_TRUNCATED_IMAGES = loads_truncated
     try:
         cleaned, digest = signature_images.clean_data_url(value)
@@ -423,10 +425,12 @@ def test_whatever_the_pad_sends_the_answer_is_a_clean_png_or_a_translated_refusa
         assert len(error.messages) == 1
         assert error.messages[0] in SIGNATURE_MESSAGES
     else:
+        assert digest == hashlib.sha256(cleaned).hexdigest()
+        assert {kind for kind, _ in chunks_of(cleaned)} <= {b"IHDR", b"IDAT", b"IEND"}
         with Image.open(io.BytesIO(cleaned)) as image:
             image.load()
     finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        ImageFile.LOAD_TRUNCATED_IMAGES = process_wide
 
 
 # --- through the real signing screens -------------------------------------------------------
