@@ -30,7 +30,9 @@ from .forms import (
     StartForm,
     VoidForm,
 )
+from .middleware import too_large_message
 from .models import Facility
+from .signature_images import TOO_LARGE
 
 
 def _steps():
@@ -372,6 +374,7 @@ def parent_choices(request, pk):
 
 
 @never_cache
+@too_large_message(TOO_LARGE)
 @require_http_methods(["GET", "POST"])
 def parent_sign(request, pk):
     election = selectors.election_for_editor(user=request.user, election_id=pk)
@@ -421,6 +424,7 @@ def handback(request, pk):
 # --- Staff signatures, review, submit ------------------------------------------------------
 
 
+@too_large_message(TOO_LARGE)
 @require_http_methods(["GET", "POST"])
 def staff_sign(request, pk):
     election = selectors.election_for_editor(user=request.user, election_id=pk)

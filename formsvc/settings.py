@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, the first to read the body: a post over the limit gets its page back.
+    "elections.middleware.OversizedPostMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -234,6 +236,11 @@ FORMSVC_MIN_DECISION_MINUTES = env_int("FORMSVC_MIN_DECISION_MINUTES", 30)
 FORMSVC_SIGNATURE_MAX_BYTES = env_int("FORMSVC_SIGNATURE_MAX_BYTES", 300_000)
 FORMSVC_SIGNATURE_MAX_PIXELS = env_int("FORMSVC_SIGNATURE_MAX_PIXELS", 4_000_000)
 FORMSVC_SIGNATURE_MAX_SIDE = env_int("FORMSVC_SIGNATURE_MAX_SIDE", 4000)
+# A form post's body limit. A signature arrives as base64 (4/3 of its bytes), form-encoded (up to
+# 3 bytes a character): room for twice the largest that and 1 MB of other fields, so a signature
+# just over its own limit is refused by the form, with everything else kept, and only a far larger
+# body is answered before it is read (elections/middleware.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 3 * (FORMSVC_SIGNATURE_MAX_BYTES * 4 // 3 + 4) + 1_000_000
 
 # Sealed records: the PDF made at approval is signed (PAdES) with a PKCS#12 certificate.
 #   FORMSVC_SIGNING_P12           the PKCS#12 file (key, certificate, chain) that seals records.

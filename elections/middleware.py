@@ -1,0 +1,62 @@
+"""A form post too large to read gets its page back with a translated message, not a bare 400."""
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_TOO_LARGE = _("What was sent is too large. Nothing was saved; please try again.")
+
+
+def too_large_message(message):
+    """The message a view's page shows when a post to it is over the request-body limit."""
+
+    def decorate(view):
+        view.too_large_message = message
+        return view
+
+    return decorate
+
+
+class OversizedPostMiddleware:
+    """Answer a form post over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` with the page it was sent from.
+
+    Django refuses such a body with a bare 400 as soon as anything reads ``request.POST`` (the
+    CSRF check does), so this sits before ``CsrfViewMiddleware``. The body is never read: the
+    request goes on as a GET, the view renders its page, base.html shows
+    ``request.too_large_message`` (translated when the page renders: in the parent's language on
+    the parent's screens), and the status is 413. Nothing is saved; the browser restores what the
+    officer typed (static/elections/js/flow.js). Multipart posts are left to Django, which counts
+    their files apart (the record verification upload).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._too_large(request):
+            return self.get_response(request)
+        request.method = "GET"
+        request.too_large_message = DEFAULT_TOO_LARGE
+        response = self.get_response(request)
+        if response.status_code == 200:
+            response.status_code = 413
+        elif response.status_code == 405:
+            # A post-only action has no page of its own: the message on the bare layout.
+            response = render(request, "base.html", status=413)
+        return response  # a redirect (signed out, record locked) goes where it leads
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(request, "too_large_message", None) is not None:
+            request.too_large_message = getattr(view_func, "too_large_message", DEFAULT_TOO_LARGE)
+
+    @staticmethod
+    def _too_large(request) -> bool:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.method != "POST" or limit is None:
+            return False
+        if request.content_type == "multipart/form-data":
+            return False
+        try:
+            return int(request.META.get("CONTENT_LENGTH") or 0) > limit
+        except ValueError:
+            return False
