@@ -24,7 +24,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from PIL import Image, ImageFile
 
-from elections import signature_images
+from elections import services, signature_images
 from elections.constants import SignatureRole, Status
 from elections.models import Signature
 from tests.factories import STAFF_PASSWORD, ElectionFactory, scribble_png
@@ -510,7 +510,12 @@ def test_whatever_is_posted_as_the_parents_signature_the_screen_answers_in_spani
     response = post_as_a_browser(
         tablet,
         reverse("elections:parent_sign", args=[decided.pk]),
-        {"method": "drawn", "signature": value, "reason": ""},
+        {
+            "method": "drawn",
+            "signature": value,
+            "reason": "",
+            "covers": services.election_consent_digest(election=decided),
+        },
     )
     assert response.status_code in (200, 302)
     if response.status_code == 200:
