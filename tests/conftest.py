@@ -19,6 +19,17 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # A request served in Spanish leaves Spanish active in the thread (LocaleMiddleware does
+    # not switch back): every test starts, and leaves, in the project's default language.
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # Tests render pages without running collectstatic first.
     settings.STORAGES = {
