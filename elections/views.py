@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import rules, selectors, services, workflow
+from . import busy, rules, selectors, services, workflow
 from .constants import INTERPRETER_MODES, Decision, DeliveryMode, Role, SignatureRole, Status
 from .forms import (
     ChildForm,
@@ -512,6 +512,7 @@ def review(request, pk):
 
 
 @require_POST
+@busy.refuse_when_busy(back="elections:review")
 def submit(request, pk):
     election = selectors.election_for_editor(user=request.user, election_id=pk)
     try:
@@ -538,6 +539,7 @@ def submitted(request, pk):
 
 
 @require_POST
+@busy.refuse_when_busy(back="elections:review")
 def void(request, pk):
     election = selectors.election_for_editor(user=request.user, election_id=pk)
     form = VoidForm(request.POST)
