@@ -1,9 +1,11 @@
 """The only way an election's status changes (DESIGN.md §4).
 
 Each transition runs in one transaction, re-reads the row under ``select_for_update()`` so two
-people acting at once are serialised (the second sees the first one's result and is refused),
-checks the actor's role and office, runs the rules, stamps who and when, and writes a history
-entry with the change reason.
+people acting at once are serialised (the second sees the first one's result and is refused,
+told who did what and when), checks the actor's role and office, runs the rules, stamps who and
+when, and writes a history entry with the change reason. On SQLite, where ``select_for_update``
+does nothing, every transaction takes the database's write lock as it begins instead
+(``transaction_mode: IMMEDIATE``, settings.py), which serialises them the same way.
 """
 
 import logging
