@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -21,7 +22,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import rules, selectors, workflow
+from . import busy, rules, selectors, workflow
 from .checklist import checklist
 from .constants import Decision, Role, Status
 from .languages import language_name
@@ -269,6 +270,7 @@ class ElectionAdmin(SimpleHistoryAdmin):
         self._in_scope_or_404(request, object_id)
         raise PermissionDenied
 
+    @method_decorator(busy.refuse_when_busy(back="admin:elections_election_change"))
     def approve_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
@@ -294,6 +296,7 @@ class ElectionAdmin(SimpleHistoryAdmin):
         )
         return redirect("admin:elections_election_changelist")
 
+    @method_decorator(busy.refuse_when_busy(back="admin:elections_election_change"))
     def return_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])

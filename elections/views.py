@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import rules, selectors, services, workflow
+from . import busy, rules, selectors, services, workflow
 from .constants import INTERPRETER_MODES, Decision, DeliveryMode, Role, SignatureRole, Status
 from .forms import (
     ChildForm,
@@ -524,6 +524,7 @@ def review(request, pk):
 
 
 @require_POST
+@busy.refuse_when_busy(back="elections:review")
 def submit(request, pk):
     election = selectors.election_for_editor(user=request.user, election_id=pk)
     try:
@@ -550,6 +551,7 @@ def submitted(request, pk):
 
 
 @require_POST
+@busy.refuse_when_busy(back="elections:review")
 def void(request, pk):
     election = selectors.election_for_editor(user=request.user, election_id=pk)
     form = VoidForm(request.POST)

@@ -1,9 +1,11 @@
 """The only way an election's status changes (DESIGN.md §4).
 
 Each transition runs in one transaction, re-reads the row under ``select_for_update()`` so two
-people acting at once are serialised (the second sees the first one's result and is refused),
-checks the actor's role and office, runs the rules, stamps who and when, and writes a history
-entry with the change reason.
+people acting at once are serialised (the second sees the first one's result and is refused,
+told who did what and when), checks the actor's role and office, runs the rules, stamps who and
+when, and writes a history entry with the change reason. On SQLite, where ``select_for_update``
+does nothing, every transaction takes the database's write lock as it begins instead
+(``transaction_mode: IMMEDIATE``, settings.py), which serialises them the same way.
 """
 
 import logging
@@ -21,6 +23,7 @@ from .models import ApprovalAttempt, Election
 from .models.locking import allow_supersede
 from .names import is_readable_text, normalize_text
 from .selectors import election_queryset_for_rules, staff_profile_for
+from .templatetags.formsvc import local_time
 
 logger = logging.getLogger("formsvc.workflow")
 
@@ -85,18 +88,10 @@ def election_submit(*, election: Election, actor) -> Election:
     with transaction.atomic():
         locked = _lock(election)
         _require_role(actor, locked, {Role.OFFICER, Role.SUPERVISOR})
-        if locked.status == Status.SUBMITTED:
-            raise TransitionError(
-                _("This election was already submitted on %(when)s.")
-                % {
-                    "when": timezone.localtime(locked.submitted_at, locked.office.tz).strftime(
-                        "%Y-%m-%d %H:%M"
-                    )
-                }
-            )
         if locked.status not in EDITABLE_STATUSES:
             raise TransitionError(
-                _("An election that is %(status)s cannot be submitted.")
+                _already_done(locked)
+                or _("An election that is %(status)s cannot be submitted.")
                 % {"status": locked.get_status_display().lower()}
             )
         problems = rules.submission_problems(locked)
@@ -125,7 +120,8 @@ def election_void(*, election: Election, actor, reason: str) -> Election:
         _require_role(actor, locked, {Role.OFFICER, Role.SUPERVISOR})
         if locked.status not in EDITABLE_STATUSES:
             raise TransitionError(
-                _("An election that is %(status)s cannot be voided.")
+                _already_done(locked)
+                or _("An election that is %(status)s cannot be voided.")
                 % {"status": locked.get_status_display().lower()}
             )
         locked.status = Status.VOID
@@ -154,28 +150,60 @@ def _who(user) -> str:
 
 
 def _when(moment, election: Election) -> str:
-    return timezone.localtime(moment, election.office.tz).strftime("%Y-%m-%d %H:%M %Z")
+    """A moment as the records print it: the office's time zone, with its UTC offset."""
+    if not moment:  # never for a status the workflow set: each is stamped with its time
+        return "—"
+    return local_time(moment, election.office.time_zone)
+
+
+def _already_done(locked: Election) -> str | None:
+    """Who moved the election to its present status and when, for the person who acted a
+    moment too late (their request waited on the row lock, then found this); None for a draft."""
+    if locked.status == Status.SUBMITTED:
+        message, who, moment = (
+            _("This election was already submitted by %(who)s on %(when)s."),
+            locked.submitted_by,
+            locked.submitted_at,
+        )
+    elif locked.status == Status.APPROVED:
+        message, who, moment = (
+            _("This election was already approved by %(who)s on %(when)s."),
+            locked.approved_by,
+            locked.approved_at,
+        )
+    elif locked.status == Status.RETURNED:
+        message, who, moment = (
+            _("This election was returned to the officer by %(who)s on %(when)s."),
+            locked.returned_by,
+            locked.returned_at,
+        )
+    elif locked.status == Status.VOID:
+        message, who, moment = (
+            _("This election was voided by %(who)s on %(when)s."),
+            locked.voided_by,
+            locked.voided_at,
+        )
+    elif locked.status == Status.SUPERSEDED:
+        return _("This election was superseded by a later election approved on %(when)s.") % {
+            "when": _when(locked.superseded_at, locked)
+        }
+    else:
+        return None
+    return message % {"who": _who(who), "when": _when(moment, locked)}
 
 
 def _require_submitted(locked: Election) -> None:
     """Only an election awaiting approval is approved or returned; say who acted if someone did."""
     if locked.status == Status.SUBMITTED:
         return
-    if locked.status == Status.APPROVED:
-        message = _("This election was already approved by %(who)s on %(when)s.") % {
-            "who": _who(locked.approved_by),
-            "when": _when(locked.approved_at, locked),
-        }
-    elif locked.status == Status.RETURNED:
-        message = _("This election was returned to the officer by %(who)s on %(when)s.") % {
-            "who": _who(locked.returned_by),
-            "when": _when(locked.returned_at, locked),
-        }
-    else:
-        message = _(
-            "Only an election awaiting approval can be approved or returned; this one is %(status)s."
-        ) % {"status": locked.get_status_display().lower()}
-    raise StaleReview(message)
+    raise StaleReview(
+        _already_done(locked)
+        or _(
+            "Only an election awaiting approval can be approved or returned; this one is "
+            "%(status)s."
+        )
+        % {"status": locked.get_status_display().lower()}
+    )
 
 
 def _require_unchanged(locked: Election, seen_token: str | None) -> None:

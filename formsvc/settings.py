@@ -129,6 +129,22 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # Every transaction takes SQLite's write lock as it begins (BEGIN IMMEDIATE), so two
+        # people acting on one election queue one behind the other, as select_for_update() makes
+        # them do on PostgreSQL (on SQLite it does nothing). With SQLite's default, both read,
+        # then the second to write fails at once with "database is locked".
+        "transaction_mode": "IMMEDIATE",
+        # Seconds a transaction waits for the write lock: an approval holds it while it renders
+        # and seals the PDF (about half a second), so this lets a queue of them through.
+        "timeout": 20,
+        # Write-ahead log: pages being read (queue, records, the background worker) neither wait
+        # for the writer nor hold it up. synchronous stays FULL: an approval the supervisor was
+        # told is done survives a power cut. The database file must be on a local disk.
+        "init_command": "PRAGMA journal_mode=WAL",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

@@ -17,6 +17,7 @@ from elections.models import (
     ParentChild,
     Signature,
 )
+from elections.templatetags.formsvc import local_time
 from elections.workflow import RulesNotMet, TransitionError
 from tests.factories import (
     ElectionFactory,
@@ -130,19 +131,30 @@ def test_a_draft_is_voided_with_its_reason(make, officer):
     assert last.history_user == officer
 
 
-def test_a_submitted_election_cannot_be_voided(make, officer):
+def test_a_submitted_election_cannot_be_voided_and_the_officer_is_told_who_submitted_it(
+    make, officer
+):
     election = make(submitted=True)
-    with pytest.raises(TransitionError):
+    with pytest.raises(TransitionError) as caught:
         workflow.election_void(election=election, actor=officer, reason="Changed my mind")
-    assert Election.objects.get(pk=election.pk).status == Status.SUBMITTED
+    stored = Election.objects.get(pk=election.pk)
+    assert stored.status == Status.SUBMITTED
+    assert caught.value.message == (
+        "This election was already submitted by Laura Benítez on "
+        f"{local_time(stored.submitted_at, 'America/Denver')}."
+    )
 
 
-def test_a_void_election_cannot_be_submitted(make, officer):
+def test_a_void_election_cannot_be_submitted_and_the_officer_is_told_who_voided_it(make, officer):
     election = make(ready=True)
     workflow.election_void(election=election, actor=officer, reason="Duplicate record")
-    with pytest.raises(TransitionError):
+    with pytest.raises(TransitionError) as caught:
         workflow.election_submit(election=election, actor=officer)
-    assert Election.objects.get(pk=election.pk).status == Status.VOID
+    stored = Election.objects.get(pk=election.pk)
+    assert stored.status == Status.VOID
+    assert caught.value.message == (
+        f"This election was voided by Laura Benítez on {local_time(stored.voided_at, 'America/Denver')}."
+    )
 
 
 @pytest.mark.parametrize("who", ["officer_of_another_office", "auditor"])

@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from elections import selectors, services, workflow
 from elections.constants import (
@@ -17,6 +18,7 @@ from elections.constants import (
     Status,
 )
 from elections.models import ApprovalAttempt, Election
+from elections.templatetags.formsvc import local_time
 from tests.factories import (
     STAFF_PASSWORD,
     ChildDataFactory,
@@ -217,13 +219,29 @@ def test_approving_a_draft_is_refused_with_a_clear_message_and_no_change(
 def test_approving_an_approved_election_again_says_who_approved_it_and_when(
     election, supervisor, supervisor2
 ):
-    approve(election, supervisor)
+    approved_at = approve(election, supervisor).approved_at
     before = snapshot(election)
-    with pytest.raises(workflow.StaleReview, match="already approved by Diane Okafor on 20"):
+    with pytest.raises(workflow.StaleReview) as refused:
         workflow.election_approve(**approve_kwargs(election, supervisor2))
+    # In the office's time zone, with its offset, as the record prints it.
+    assert refused.value.message == (
+        "This election was already approved by Diane Okafor on "
+        f"{local_time(approved_at, 'America/Denver')}."
+    )
     with pytest.raises(workflow.StaleReview, match="already approved by Diane Okafor"):
         workflow.election_return(election=election, actor=supervisor2, reason="Too late")
     assert snapshot(election) == before
+
+
+def test_a_supervisor_reading_in_spanish_is_told_in_spanish_who_approved_and_when(
+    election, supervisor, supervisor2
+):
+    approved_at = approve(election, supervisor).approved_at
+    with translation.override("es"), pytest.raises(workflow.StaleReview) as refused:
+        workflow.election_approve(**approve_kwargs(election, supervisor2))
+    when = local_time(approved_at, "America/Denver", "es")
+    assert refused.value.message == f"Esta elección ya fue aprobada por Diane Okafor el {when}."
+    assert " de 20" in when  # the date in Spanish words: "1 de diciembre de 2026, 09:23 ..."
 
 
 def test_approving_a_returned_election_says_who_returned_it(election, supervisor, supervisor2):

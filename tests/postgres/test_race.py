@@ -6,10 +6,13 @@ import time
 
 import pytest
 from django.db import connection, connections, transaction
+from django.test import Client
+from django.urls import reverse
 
 from elections import workflow
 from elections.constants import Status
-from elections.models import Election
+from elections.models import Election, SealedRecord
+from elections.templatetags.formsvc import local_time
 from tests.factories import STAFF_PASSWORD, fresh, make_supervisor
 from tests.supervision import submitted, warning_codes
 
@@ -76,6 +79,7 @@ def test_two_supervisors_approving_at_once_make_one_approval(
     assert election.approved_by == winner
     [refusal] = [o for o in outcomes if o != "ok"]
     assert f"already approved by {winner.get_full_name()} on " in refusal
+    assert local_time(election.approved_at, election.office.time_zone) in refusal
     assert election.history.filter(history_change_reason="approved").count() == 1
 
 
@@ -172,3 +176,106 @@ def test_the_second_supervisor_waits_on_the_row_lock_and_then_sees_the_first_dec
     election = fresh(election)
     assert (election.status, election.approved_by) == (Status.APPROVED, first)
     assert Election.history.filter(id=election.pk, history_change_reason="approved").count() == 1
+
+
+def post_at_once(*posts):
+    """Post each (client, url, data) from a thread of its own, released together: two requests
+    of a real server, each on its own connection."""
+    barrier = threading.Barrier(len(posts))
+    responses = [None] * len(posts)
+
+    def post(index, client, url, data):
+        try:
+            barrier.wait(timeout=30)
+            responses[index] = client.post(url, data)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=post, args=(index, *arguments))
+        for index, arguments in enumerate(posts)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert all(response is not None for response in responses), "a request never finished"
+    return responses
+
+
+def signed_in(user) -> Client:
+    client = Client(raise_request_exception=False)  # a 500 is a response, as a browser sees it
+    client.force_login(user)
+    return client
+
+
+def approval_post(election):
+    return (
+        reverse("admin:elections_election_approve", args=[election.pk]),
+        {
+            "password": STAFF_PASSWORD,
+            "attestation": "on",
+            "acknowledge": warning_codes(election),
+            "token": workflow.review_token(election),
+        },
+    )
+
+
+def test_two_supervisors_approving_at_once_in_the_admin_make_one_approval_and_the_other_is_told(
+    officer, witness, supervisors, notices
+):
+    assert connection.vendor == "postgresql"
+    election = submitted(officer=officer, witness=witness)
+    clients = [signed_in(supervisor) for supervisor in supervisors]
+
+    responses = post_at_once(*((client, *approval_post(election)) for client in clients))
+
+    assert [response.status_code for response in responses] == [302, 302]
+    queue = reverse("admin:elections_election_changelist")
+    [winner] = [s for s, r in zip(supervisors, responses, strict=True) if r["Location"] == queue]
+    [lost] = [r for r in responses if r["Location"] != queue]
+    election = fresh(election)
+    assert (election.status, election.approved_by) == (Status.APPROVED, winner)
+    assert SealedRecord.objects.filter(election=election).count() == 1
+    assert election.history.filter(history_change_reason="approved").count() == 1
+    assert lost["Location"] == reverse("admin:elections_election_change", args=[election.pk])
+    told = [str(message) for message in lost.wsgi_request._messages]
+    assert told == [
+        f"This election was already approved by {winner.get_full_name()} on "
+        f"{local_time(election.approved_at, election.office.time_zone)}."
+    ]
+
+
+def test_an_approval_and_a_return_at_once_in_the_admin_leave_one_decision_and_tell_the_other(
+    officer, witness, supervisors, notices
+):
+    election = submitted(officer=officer, witness=witness)
+    approving, returning = (signed_in(supervisor) for supervisor in supervisors)
+
+    responses = post_at_once(
+        (approving, *approval_post(election)),
+        (
+            returning,
+            reverse("admin:elections_election_return", args=[election.pk]),
+            {"reason": "Sign again.", "token": workflow.review_token(election)},
+        ),
+    )
+
+    assert [response.status_code for response in responses] == [302, 302]
+    election = fresh(election)
+    zone = election.office.time_zone
+    if election.status == Status.APPROVED:
+        lost = responses[1]
+        expected = (
+            "This election was already approved by Diane Okafor on "
+            f"{local_time(election.approved_at, zone)}."
+        )
+    else:
+        assert election.status == Status.RETURNED
+        lost = responses[0]
+        expected = (
+            "This election was returned to the officer by Tomás Ruiz on "
+            f"{local_time(election.returned_at, zone)}."
+        )
+    assert [str(message) for message in lost.wsgi_request._messages] == [expected]
+    assert election.history.filter(status__in=[Status.APPROVED, Status.RETURNED]).count() == 1

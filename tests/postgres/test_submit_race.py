@@ -38,7 +38,7 @@ def test_concurrent_submits_of_one_election_leave_one_submission(officer, witnes
         thread.join(timeout=30)
 
     assert sorted(o.split(":")[0] for o in outcomes) == ["refused", "submitted"]
-    assert any("already submitted" in o for o in outcomes)
+    assert any("already submitted by Laura Benítez on " in o for o in outcomes)
     election.refresh_from_db()
     assert election.status == Status.SUBMITTED
     submissions = election.history.filter(history_change_reason="submitted for approval")
