@@ -30,6 +30,7 @@ from .forms import (
     VoidForm,
 )
 from .models import Facility
+from .sealed_state import election_as_shown
 
 
 def _steps():
@@ -557,8 +558,9 @@ def void(request, pk):
 
 @require_http_methods(["GET"])
 def summary(request, pk):
-    """A read-only view of an election that can no longer be edited by the officer."""
-    election = selectors.election_for_editor(user=request.user, election_id=pk)
+    """A read-only view of an election that can no longer be edited by the officer; an approved
+    one as it was sealed."""
+    election = election_as_shown(selectors.election_for_editor(user=request.user, election_id=pk))
     return render(
         request,
         "elections/summary.html",
