@@ -250,6 +250,7 @@ def election_as_sealed(election: Election, snapshot: dict) -> Election:
         _cache(signature, "election", shown)
         signatures.append(signature)
     _prefetched(shown, "signatures", Signature, signatures)
+    shown.shown_as_sealed = True
     return _read_only(shown)
 
 

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from elections import services, workflow
-from elections.constants import Decision, DeliveryMode, Status
+from elections.constants import Decision, DeliveryMode, SignatureMethod, Status
 from elections.models import Child, Election
 from elections.sealed_state import SealedStandIn, election_as_shown
 from elections.sealing import sealed_pdf_bytes
@@ -136,25 +136,47 @@ def test_every_record_page_answers_at_every_stage_of_the_flow(
         assert election.reference in response.content.decode()
 
 
+#: Records that leave parts of the page empty or take another branch of it.
+FLAVOURS = {
+    "telephone_interpreter": {
+        "language": "quc",
+        "delivery_mode": DeliveryMode.INTERPRETER_TELEPHONE,
+    },
+    "parent_refused_to_sign": {"parent_signs": SignatureMethod.REFUSED},
+    "consult_and_waive": {
+        "children": lambda: [ChildDataFactory(), ChildDataFactory()],
+        "decisions": [Decision.CONSULT, Decision.WAIVE],
+    },
+}
+
+
 @pytest.mark.parametrize(
     "page", ["officer_review", "officer_summary", "admin_change", "audit_record"]
 )
-@pytest.mark.parametrize("stage", ["notice", "ready", "approved"])
-def test_record_pages_answer_for_a_parent_served_by_telephone_interpreter(
-    client, officer, witness, supervisor, auditor, notices, stage, page
+@pytest.mark.parametrize("stage", ["notice", "decided", "ready", "returned", "approved"])
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_record_pages_answer_for_interpreters_refusals_and_mixed_decisions(
+    client, officer, witness, supervisor, auditor, notices, flavour, stage, page
 ):
-    election = _election(
-        stage,
-        officer=officer,
-        witness=witness,
-        supervisor=supervisor,
-        language="quc",
-        delivery_mode=DeliveryMode.INTERPRETER_TELEPHONE,
-    )
+    options = {k: v() if callable(v) else v for k, v in FLAVOURS[flavour].items()}
+    election = _election(stage, officer=officer, witness=witness, supervisor=supervisor, **options)
     user, url = _page(page, election, officer=officer, supervisor=supervisor, auditor=auditor)
     client.force_login(user)
     response = client.get(url)
-    assert response.status_code == _expected_status(page, election), (stage, page)
+    assert response.status_code == _expected_status(page, election), (flavour, stage, page)
+
+
+@pytest.mark.parametrize("stage", ["started", "ready", "approved", "void"])
+def test_every_past_version_in_the_admin_history_opens(
+    client, officer, witness, supervisor, notices, stage
+):
+    election = _election(stage, officer=officer, witness=witness, supervisor=supervisor)
+    client.force_login(supervisor)
+    for version in election.history.all():
+        url = reverse(
+            "admin:elections_election_simple_history", args=[election.pk, version.history_id]
+        )
+        assert client.get(url).status_code == 200, (stage, version.history_change_reason)
 
 
 def test_an_officer_voids_a_draft_started_by_mistake_from_its_review_page(
@@ -264,6 +286,7 @@ def test_an_approved_record_shows_the_names_it_was_approved_with_after_a_later_c
         text = _text(response)
         for value in OLD:
             assert value in text, (page, value)
+        assert "This is the record as it was approved and sealed on" in text, page
         record = text.split("History", 1)[0] if page == "admin_change" else text
         if page == "audit_record":
             record = text.split("Full history", 1)[0]
