@@ -84,7 +84,8 @@ def _cache(instance, field_name: str, value) -> None:
 
 
 def _prefetched(instance, name: str, model, items: list) -> None:
-    """What ``instance.<name>.all()`` answers, as ``prefetch_related`` would have stored it."""
+    """What ``instance.<name>.all()`` answers, as ``prefetch_related`` would have stored it.
+    Built on ``none()``: a query derived from it finds nothing rather than today's rows."""
     queryset = model._default_manager.none()
     queryset._result_cache = list(items)
     queryset._prefetch_done = True
@@ -99,6 +100,7 @@ def _people(people: dict) -> dict:
     profile_relation = user_model._meta.get_field("staff")
     users = {}
     for user_id, person in people.items():
+        # The full name as it was, whole: get_full_name() reads it back as it was sealed.
         user = user_model(pk=int(user_id), first_name=person["full_name"], last_name="")
         setattr(user, user_model.USERNAME_FIELD, person["username"])
         profile = None
