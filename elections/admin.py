@@ -27,6 +27,7 @@ from .checklist import checklist
 from .constants import Decision, Role, Status
 from .languages import language_name
 from .models import ApprovalAttempt, Election
+from .sealed_state import election_as_shown
 from .snapshot import record_language
 from .templatetags.formsvc import local_time
 
@@ -253,7 +254,9 @@ class ElectionAdmin(SimpleHistoryAdmin):
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
         election = selectors.election_for_review(user=request.user, election_id=object_id)
-        return self._review(request, election)
+        # An approved or superseded record is reviewed as it was sealed, not as the parent's
+        # and children's rows read today.
+        return self._review(request, election_as_shown(election))
 
     def history_view(self, request, object_id, extra_context=None):
         self._in_scope_or_404(request, object_id)

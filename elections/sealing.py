@@ -14,6 +14,7 @@ again for the same election: a superseded election keeps the PDF it was approved
 
 import functools
 import io
+import json
 import logging
 import threading
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from .constants import SignatureRole, Status
 from .models import Election
 from .models.sealing import SealedRecord
 from .pdf import EmbeddedFile, collector_paused, html_to_pdf
+from .sealed_state import election_as_sealed
 from .selectors import election_queryset_for_rules
 from .signing_keys import certificate_sha256, ensure_signing_key
 from .snapshot import (
@@ -127,9 +129,15 @@ def trail_rows(chain: list[dict], people: dict) -> list[TrailRow]:
 
 
 def render_record_html(election: Election, snapshot: dict, *, snapshot_sha256: str) -> str:
-    """The record's HTML in the parent's language with English beside it (R10)."""
+    """The record's HTML in the parent's language with English beside it (R10), rendered from
+    the snapshot as stored (``sealed_state``: the pages that show an approved record read it
+    the same way)."""
     language = snapshot["seal"]["language"]
     trail = snapshot["audit_trail"]
+    election = election_as_sealed(election, snapshot)
+    sealed_at = snapshot["seal"]["sealed_at"]
+    if isinstance(sealed_at, str):
+        sealed_at = datetime.fromisoformat(sealed_at)
     with translation.override(language):
         warnings_now = {w.code: w.message for w in rules.warnings(election)}
         acknowledged = [
@@ -153,7 +161,7 @@ def render_record_html(election: Election, snapshot: dict, *, snapshot_sha256: s
             "acknowledged_warnings": acknowledged,
             "minutes": None if minutes is None else int(minutes),
             "fast": rules.is_fast_decision(election),
-            "sealed_at": snapshot["seal"]["sealed_at"],
+            "sealed_at": sealed_at,
             "certificate": snapshot["seal"]["certificate"],
             "timestamped": bool(snapshot["seal"]["timestamp_authority"]),
         }
@@ -302,7 +310,10 @@ def render_and_seal(election: Election, *, sealed_at: datetime | None = None) ->
         )
         snapshot_json = canonical_json(snapshot)
         snapshot_sha256 = sha256_hex(snapshot_json)
-        html = render_record_html(election, snapshot, snapshot_sha256=snapshot_sha256)
+        # Rendered from the JSON as stored, exactly what the record's pages read back later.
+        html = render_record_html(
+            election, json.loads(snapshot_json), snapshot_sha256=snapshot_sha256
+        )
         pdf = html_to_pdf(
             html,
             attachments=(

@@ -32,6 +32,7 @@ from .forms import (
 )
 from .middleware import too_large_message
 from .models import Facility
+from .sealed_state import election_as_shown
 from .signature_images import TOO_LARGE
 
 
@@ -571,8 +572,9 @@ def void(request, pk):
 
 @require_http_methods(["GET"])
 def summary(request, pk):
-    """A read-only view of an election that can no longer be edited by the officer."""
-    election = selectors.election_for_editor(user=request.user, election_id=pk)
+    """A read-only view of an election that can no longer be edited by the officer; an approved
+    one as it was sealed."""
+    election = election_as_shown(selectors.election_for_editor(user=request.user, election_id=pk))
     return render(
         request,
         "elections/summary.html",

@@ -30,6 +30,7 @@ from . import charts, exports, rules, selectors, selectors_audit, verify_uploads
 from .access_log import access_log_record, auditor_view
 from .forms_audit import FLAG_CHOICES, AccessLogSearchForm, AuditSearchForm, VerifyForm
 from .models import AccessAction, ExportJob
+from .sealed_state import election_as_shown
 
 PAGE_SIZE = 50
 
@@ -200,6 +201,8 @@ def record(request, pk):
     election = selectors_audit.audit_election(election_id=pk)
     request.audited_election = election
     sealed = exports.sealed_record_for(election)
+    # An approved or superseded record as it was sealed, not as the shared rows read today.
+    election = election_as_shown(election)
     return render(
         request,
         "audit/record.html",

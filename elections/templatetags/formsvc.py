@@ -71,5 +71,14 @@ def png_data_url(value):
 
 
 @register.filter
+def person(user, empty="—"):
+    """A staff member as records name them: full name, else username; ``empty`` for nobody
+    (a draft has no witness yet, a telephone attestation may have no signer)."""
+    if user is None:
+        return empty
+    return user.get_full_name() or user.get_username()
+
+
+@register.filter
 def get_item(mapping, key):
     return mapping.get(key)
