@@ -1,10 +1,11 @@
 """Writes to a draft or returned election, one function per step of the officer's flow.
 
 Every function is keyword-only, atomic, locks the election row, refuses anything but an editable
-election in the actor's office, stamps server time, and leaves a history entry naming the actor
-and the step. A change to something the parent already heard or signed throws away what depends on
-it (the notice delivery, the choices, the signatures) so a signature only ever covers the record
-as it stands.
+election in the actor's office, stamps server time, and leaves a history entry naming the step
+and who performed it: the actor, or the parent, the interpreter or a staff member re-entering
+their password on the actor's tablet (``attribution``). A change to something the parent
+already heard or signed throws away what depends on it (the notice delivery, the choices, the
+signatures) so a signature only ever covers the record as it stands.
 """
 
 from dataclasses import dataclass
