@@ -240,9 +240,8 @@ def notice_label(version: NoticeVersion) -> str:
 
 
 def _object_labels(model, ids) -> dict[str, str]:
-    """Readable labels for the objects a change points to: one query for the model."""
-    if model is get_user_model():
-        return {str(u.pk): _name(u) for u in model._default_manager.filter(pk__in=ids)}
+    """Readable labels for the objects a change points to (people apart): one query for the
+    model."""
     if model is NoticeVersion:
         return {str(v.pk): notice_label(v) for v in NoticeVersion.objects.filter(pk__in=ids)}
     if model is Election:
@@ -368,7 +367,8 @@ def election_history(*, election: Election) -> list[dict]:
             key = getattr(record, model._meta.pk.attname)
             before = last_by_object.get(key)
             last_by_object[key] = record
-            changes = _diff(model, before, record) if before and record.history_type == "~" else []
+            changed = before is not None and record.history_type == "~"
+            changes = _diff(model, before, record) if changed else []
             for change in changes:
                 if change["field"].is_relation:
                     ids = wanted.setdefault(change["field"].related_model, set())
