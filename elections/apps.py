@@ -6,3 +6,11 @@ class ElectionsConfig(AppConfig):
     name = "elections"
     verbose_name = _("Elections")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from simple_history.signals import pre_create_historical_record
+
+        from .attribution import record_performer
+
+        # Every historical model of the project has the performer fields (models/history.py).
+        pre_create_historical_record.connect(record_performer, dispatch_uid="formsvc_performer")

@@ -93,3 +93,17 @@ class ChildLocationKind(models.TextChoices):
     SPONSOR = "sponsor", _("With a sponsor")
     FAMILY_CENTER = "family_center", _("Family residential center")
     OTHER = "other", _("Other")
+
+
+class Performer(models.TextChoices):
+    """Who performed an event in the history, beside the staff member it is recorded under.
+
+    The history user is the staff member accountable for the event: the one who did it, or, for
+    the parent's and an in-person interpreter's acts, the officer on whose tablet they did it.
+    Events written before this was kept have no performer (an empty value).
+    """
+
+    STAFF = "staff", _("the signed-in staff member")
+    STAFF_PASSWORD = "staff_password", _("a staff member who re-entered their password")
+    PARENT = "parent", _("the parent, on the officer's tablet")
+    INTERPRETER = "interpreter", _("the interpreter, on the officer's tablet")

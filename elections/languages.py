@@ -65,6 +65,13 @@ def language_name(code: str, in_language: str | None = None) -> str:
     return name[:1].upper() + name[1:] if name else code
 
 
+def language_name_in_text(code: str) -> str:
+    """The name of ``code`` as written inside a sentence of the active language: "Spanish
+    notice", "aviso en español" (``language_name`` capitalises it for a list or a label)."""
+    name = _babel_locale().languages.get(code)
+    return name or language_name(code)
+
+
 def needs_interpreter_always(code: str) -> bool:
     """Languages with no written notice of their own, where the parent must hear it interpreted."""
     return code in INDIGENOUS_LANGUAGES

@@ -29,7 +29,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from . import rules
-from .constants import SignatureRole, Status
+from .constants import Role, SignatureRole, Status
+from .history import performer_words, reason_label
 from .models import Election
 from .models.sealing import SealedRecord
 from .pdf import EmbeddedFile, collector_paused, html_to_pdf
@@ -113,19 +114,41 @@ def trail_rows(chain: list[dict], people: dict) -> list[TrailRow]:
         if entry["source"] == "signature" and entry["fields"].get("role") in SignatureRole.values:
             what += f" ({SignatureRole(entry['fields']['role']).label})"
         last_state[key] = entry["fields"]
-        person = people.get(str(entry["user_id"])) if entry["user_id"] else None
-        who = (person["full_name"] or person["username"]) if person else "—"
         rows.append(
             TrailRow(
                 seq=entry["seq"],
                 at=datetime.fromisoformat(entry["at"]),
-                who=who,
+                who=_trail_performer(entry, people),
                 what=what,
-                why=entry["reason"],
+                why=reason_label(entry["reason"]),
                 hash=entry["hash"],
             )
         )
     return rows
+
+
+def _trail_performer(entry: dict, people: dict) -> str:
+    """Who performed a chain entry, in words (``history.performer_words``)."""
+
+    def name(user_id) -> str:
+        person = people.get(str(user_id)) if user_id else None
+        return (person["full_name"] or person["username"]) if person else ""
+
+    performed = entry.get("performed_by") or {}
+    session_id = performed.get("session_user_id")
+    role = entry["fields"].get("role") if entry["source"] == "signature" else None
+    if role in SignatureRole.values:
+        role = str(SignatureRole(role).label).lower()
+    else:
+        person = people.get(str(entry["user_id"])) or {}
+        role = str(Role(person["role"]).label).lower() if person.get("role") in Role.values else ""
+    return performer_words(
+        kind=performed.get("kind", ""),
+        user=name(entry["user_id"]),
+        owner=name(session_id) if session_id != entry["user_id"] else "",
+        role=role,
+        name=performed.get("name", ""),
+    )
 
 
 def render_record_html(election: Election, snapshot: dict, *, snapshot_sha256: str) -> str:

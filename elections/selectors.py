@@ -4,7 +4,7 @@ An election outside the user's field office does not exist for them: the selecto
 ``Http404``, never a 403 that would confirm the record is there.
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,9 +33,7 @@ from .identifiers import normalize_a_number
 from .models import (
     Election,
     ElectionChild,
-    Interpreter,
     NoticeVersion,
-    Parent,
     ParentChild,
     Signature,
     StaffProfile,
@@ -277,7 +275,10 @@ def election_for_review(*, user, election_id) -> Election:
 
 def election_rounds(*, election: Election) -> list[dict]:
     """Every status change of the election, oldest first: each submission, return (with its
-    reason), resubmission and approval, with who and when (R9)."""
+    reason), resubmission and approval, with who and when (R9); the reason in the reader's
+    words."""
+    from .history import reason_label
+
     rounds = []
     previous = None
     for record in election.history.order_by("history_date", "history_id").select_related(
@@ -291,7 +292,7 @@ def election_rounds(*, election: Election) -> list[dict]:
                     "from": previous,
                     "to": record.status,
                     "to_label": Status(record.status).label,
-                    "reason": record.history_change_reason or "",
+                    "reason": reason_label(record.history_change_reason or ""),
                     "return_reason": record.return_reason
                     if record.status == Status.RETURNED
                     else "",
@@ -301,83 +302,8 @@ def election_rounds(*, election: Election) -> list[dict]:
     return rounds
 
 
-#: Fields left out of the history's diffs: they change on every save and say nothing.
-HISTORY_QUIET = frozenset({"updated_at"})
-
-
 def election_history(*, election: Election) -> list[dict]:
-    """The election's history with what each entry changed, newest first: the election row and
-    the rows that belong to it (children covered, interpreter, signatures) and the parent's
-    details, each entry with its author, time, reason and old -> new values."""
-    from django.contrib.auth import get_user_model
+    """The election's history as a reader sees it, newest first (``history.election_history``)."""
+    from .history import election_history as history
 
-    user_model = get_user_model()
-    sources = [
-        (Election, election.history.all()),
-        (ElectionChild, ElectionChild.history.filter(election_id=election.pk)),
-        (Interpreter, Interpreter.history.filter(election_id=election.pk)),
-        (Signature, Signature.history.filter(election_id=election.pk)),
-        (Parent, Parent.history.filter(id=election.parent_id)),
-    ]
-    entries = []
-    user_ids = set()
-    for model, history in sources:
-        pk_name = model._meta.pk.attname
-        last_by_object: dict = {}
-        for record in history.order_by("history_date", "history_id").select_related("history_user"):
-            key = getattr(record, pk_name)
-            before = last_by_object.get(key)
-            changes = []
-            if before is not None and record.history_type == "~":
-                # Every tracked field, the non-editable ones (status, stamps) above all, which
-                # simple-history's own diff leaves out.
-                for field in model._meta.concrete_fields:
-                    if field.name in HISTORY_QUIET or not hasattr(record, field.attname):
-                        continue
-                    old, new = getattr(before, field.attname), getattr(record, field.attname)
-                    if old == new:
-                        continue
-                    if field.is_relation and field.related_model is user_model:
-                        user_ids.update(v for v in (old, new) if v is not None)
-                    changes.append({"field": field, "old": old, "new": new})
-            last_by_object[key] = record
-            entries.append(
-                {
-                    "when": record.history_date,
-                    "who": record.history_user,
-                    "what": model._meta.verbose_name,
-                    "object": str(record.instance),
-                    "type": record.get_history_type_display(),
-                    "reason": record.history_change_reason or "",
-                    "changes": changes,
-                }
-            )
-    users = {
-        str(u.pk): u.get_full_name() or u.get_username()
-        for u in user_model.objects.filter(pk__in=[v for v in user_ids if str(v).isdigit()])
-    }
-    for entry in entries:
-        for change in entry["changes"]:
-            field = change["field"]
-            change["label"] = field.verbose_name
-            names = users if field.is_relation and field.related_model is user_model else {}
-            for side in ("old", "new"):
-                change[side] = _history_value(field, change[side], names, election.office.time_zone)
-    entries.sort(key=lambda e: e["when"], reverse=True)
-    return entries
-
-
-def _history_value(field, value, users: dict[str, str], time_zone: str) -> str:
-    from .templatetags.formsvc import local_time
-
-    if value is None or value == "":
-        return "—"
-    if field.is_relation:
-        return users.get(str(value), str(value))
-    if isinstance(value, datetime):
-        return local_time(value, time_zone)
-    if getattr(field, "choices", None):
-        return str(dict(field.flatchoices).get(value, value))
-    if field.get_internal_type() == "BinaryField":
-        return "…"
-    return str(value)
+    return history(election=election)

@@ -1,10 +1,11 @@
 """Writes to a draft or returned election, one function per step of the officer's flow.
 
 Every function is keyword-only, atomic, locks the election row, refuses anything but an editable
-election in the actor's office, stamps server time, and leaves a history entry naming the actor
-and the step. A change to something the parent already heard or signed throws away what depends on
-it (the notice delivery, the choices, the signatures) so a signature only ever covers the record
-as it stands.
+election in the actor's office, stamps server time, and leaves a history entry naming the step
+and who performed it: the actor, or the parent, the interpreter or a staff member re-entering
+their password on the actor's tablet (``attribution``). A change to something the parent
+already heard or signed throws away what depends on it (the notice delivery, the choices, the
+signatures) so a signature only ever covers the record as it stands.
 """
 
 from dataclasses import dataclass, replace
@@ -19,6 +20,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
+from .attribution import BY_PARENT, Attribution, attributed, by_interpreter, by_staff_with_password
 from .constants import (
     INTERPRETER_MODES,
     NO_ELECTION_METHODS,
@@ -114,35 +116,44 @@ def _lock_editable(election: Election, actor) -> Election:
     return locked
 
 
-def _save(instance, *, actor, reason: str, fields: list[str] | None = None) -> None:
-    instance._history_user = actor
+def _save(
+    instance,
+    *,
+    actor,
+    reason: str,
+    fields: list[str] | None = None,
+    by: Attribution | None = None,
+) -> None:
+    """Save with its history entry: the reason, and who performed it (``by``, when it is not
+    ``actor``, the user signed in on the tablet: the parent, an interpreter, a password)."""
     # Set before saving: history rows are append-only, so the reason cannot be added afterwards.
     instance._change_reason = reason[:100]
     try:
-        if fields is None:
-            instance.save()
-        else:
-            instance.save(update_fields=fields)
+        with attributed(instance, actor=actor, by=by):
+            if fields is None:
+                instance.save()
+            else:
+                instance.save(update_fields=fields)
     finally:
         del instance._change_reason
 
 
-def _delete(instance, *, actor, reason: str) -> None:
-    instance._history_user = actor
+def _delete(instance, *, actor, reason: str, by: Attribution | None = None) -> None:
     instance._change_reason = reason
-    instance.delete()
+    with attributed(instance, actor=actor, by=by):
+        instance.delete()
 
 
-def _reset_signatures(election: Election, *, actor, why: str) -> None:
+def _reset_signatures(election: Election, *, actor, why: str, by: Attribution | None = None):
     for signature in list(election.signatures.all()):
         # The prefetched list outlives a first reset in the same step (a refusal clears the
         # signatures, then the decisions and their signatures); deleted rows have no pk left.
         if signature.pk is not None:
-            _delete(signature, actor=actor, reason=f"signature cleared: {why}")
+            _delete(signature, actor=actor, reason=f"signature cleared: {why}", by=by)
 
 
-def _reset_decisions(election: Election, *, actor, why: str) -> None:
-    _reset_signatures(election, actor=actor, why=why)
+def _reset_decisions(election: Election, *, actor, why: str, by: Attribution | None = None):
+    _reset_signatures(election, actor=actor, why=why, by=by)
     for item in election.covered.all():
         if item.decision or item.decided_at:
             item.decision = None
@@ -152,6 +163,7 @@ def _reset_decisions(election: Election, *, actor, why: str) -> None:
                 actor=actor,
                 reason=f"choice cleared: {why}",
                 fields=["decision", "decided_at"],
+                by=by,
             )
 
 
@@ -539,6 +551,7 @@ def election_record_notice_shown(*, election: Election, actor) -> Election:
                 actor=actor,
                 reason="notice shown to the parent",
                 fields=["notice_delivered_at", "updated_at"],
+                by=BY_PARENT,
             )
             notice_mark_shown(versions=[locked.notice_version, locked.notice_version_en])
         return locked
@@ -573,10 +586,11 @@ def election_record_decisions(*, election: Election, actor, decisions: dict[int,
                     actor=actor,
                     reason=f"parent chose {item.decision}",
                     fields=["decision", "decided_at"],
+                    by=BY_PARENT,
                 )
                 changed = True
         if changed:
-            _reset_signatures(locked, actor=actor, why="choices changed")
+            _reset_signatures(locked, actor=actor, why="choices changed", by=BY_PARENT)
         return locked
 
 
@@ -646,9 +660,14 @@ def election_sign_parent(
                 raise ValidationError(_("Write down why the parent did not sign."), code="reason")
         else:
             raise ValidationError(_("Choose how the parent signs."))
-        _reset_signatures(locked, actor=actor, why="parent signs again")
+        _reset_signatures(locked, actor=actor, why="parent signs again", by=BY_PARENT)
         if no_election:
-            _reset_decisions(locked, actor=actor, why="parent did not sign: no election recorded")
+            _reset_decisions(
+                locked,
+                actor=actor,
+                why="parent did not sign: no election recorded",
+                by=BY_PARENT,
+            )
         meaning_en, meaning_shown = _meanings(
             PARENT_NO_SIGNATURE_MEANING
             if no_election
@@ -669,7 +688,7 @@ def election_sign_parent(
             # After a refusal cleared the choices: what is bound is the record as it now stands.
             covers_sha256=rules.parent_consent_digest(locked),
         )
-        _save(signature, actor=actor, reason=f"parent signature: {method}")
+        _save(signature, actor=actor, reason=f"parent signature: {method}", by=BY_PARENT)
         return signature
 
 
@@ -703,9 +722,11 @@ def election_sign_interpreter(
             raise ValidationError(
                 _("The signature pad is empty. Please sign in the box."), code="blank"
             )
+        # In the room the interpreter signs on the tablet; a telephone attestation is the officer's.
+        by = None if telephone else by_interpreter(interpreter.full_name)
         for existing in locked.signatures.all():
             if existing.role == SignatureRole.INTERPRETER:
-                _delete(existing, actor=actor, reason="interpreter signs again")
+                _delete(existing, actor=actor, reason="interpreter signs again", by=by)
         english, shown = _meanings(
             SIGNATURE_MEANINGS[SignatureRole.INTERPRETER], locked.notice_language
         )
@@ -724,7 +745,7 @@ def election_sign_interpreter(
             signer=actor if telephone else None,
             signed_at=timezone.now(),
         )
-        _save(signature, actor=actor, reason="interpreter attestation")
+        _save(signature, actor=actor, reason="interpreter attestation", by=by)
         return signature
 
 
@@ -781,9 +802,10 @@ def election_sign_staff(
         parent = next((s for s in locked.signatures.all() if s.role == SignatureRole.PARENT), None)
         if parent is None:
             raise ValidationError(_("The parent signs first."))
+        by = by_staff_with_password(user)
         for existing in locked.signatures.all():
             if existing.role == role:
-                _delete(existing, actor=actor, reason=f"{role} signs again")
+                _delete(existing, actor=actor, reason=f"{role} signs again", by=by)
         english, shown = _meanings(SIGNATURE_MEANINGS[role], get_language())
         signature = Signature(
             election=locked,
@@ -798,7 +820,7 @@ def election_sign_staff(
             meaning_translated=shown,
             signed_at=timezone.now(),
         )
-        _save(signature, actor=actor, reason=f"{role} signed with password")
+        _save(signature, actor=actor, reason=f"{role} signed with password", by=by)
         return signature
 
 

@@ -3,8 +3,9 @@
 - the record's facts (``record_facts``): stored values, codes, ids and UTC times, recomputed
   from the database when a record is verified;
 - the audit trail as a hash chain (``audit_events``, ``build_chain``): every history row of the
-  election, its covered children, interpreter and signatures, in order, each entry holding the
-  previous entry's hash, so a changed, deleted or reordered event changes the head;
+  election, its covered children, interpreter and signatures, in order, with who performed it,
+  each entry holding the previous entry's hash, so a changed, deleted or reordered event changes
+  the head;
 - canonical JSON (``canonical_json``): the same facts give the same bytes on any database.
 """
 
@@ -243,23 +244,32 @@ def audit_events(election_id) -> list[dict]:
         for row in model.history.filter(**{key: election_id}).order_by(
             "history_date", "history_id"
         ):
-            events.append(
-                (
-                    (row.history_date, rank, row.history_id),
-                    {
-                        "source": source,
-                        "history_id": row.history_id,
-                        "object_id": str(getattr(row, model._meta.pk.attname)),
-                        "type": row.history_type,
-                        "at": row.history_date,
-                        "user_id": row.history_user_id,
-                        "reason": row.history_change_reason or "",
-                        "fields": {field.attname: getattr(row, field.attname) for field in fields},
-                    },
-                )
-            )
+            event = {
+                "source": source,
+                "history_id": row.history_id,
+                "object_id": str(getattr(row, model._meta.pk.attname)),
+                "type": row.history_type,
+                "at": row.history_date,
+                "user_id": row.history_user_id,
+                "reason": row.history_change_reason or "",
+                "fields": {field.attname: getattr(row, field.attname) for field in fields},
+            }
+            if row.history_performed_by:
+                event["performed_by"] = performer_facts(row)
+            events.append(((row.history_date, rank, row.history_id), event))
     events.sort(key=lambda pair: pair[0])
     return [event for _key, event in events]
+
+
+def performer_facts(row) -> dict:
+    """Who performed a history event, as the chain seals it. An event written before the
+    performer was kept has none and no ``performed_by`` key, so records sealed then still hash
+    to the same chain."""
+    return {
+        "kind": row.history_performed_by,
+        "name": row.history_performer_name,
+        "session_user_id": row.history_session_user_id,
+    }
 
 
 def chain_entry_hash(entry: dict) -> str:
@@ -309,6 +319,7 @@ def _people(election: Election, chain: list[dict]) -> dict:
         election.approved_by_id,
         *(s.signer_id for s in election.signatures.all()),
         *(entry["user_id"] for entry in chain),
+        *(entry.get("performed_by", {}).get("session_user_id") for entry in chain),
     } - {None}
     users = get_user_model().objects.filter(pk__in=ids).select_related("staff")
     people = {}

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from . import rules
+from .attribution import Attribution, attributed, by_staff_with_password
 from .constants import EDITABLE_STATUSES, Role, Status
 from .models import ApprovalAttempt, Election
 from .models.locking import allow_supersede
@@ -72,13 +73,15 @@ def _require_role(actor, election: Election, roles: set[str]) -> None:
         raise TransitionError(_("You are not allowed to do this for this election."))
 
 
-def _save(election: Election, *, actor, reason: str, fields: list[str]) -> None:
-    election._history_user = actor
+def _save(
+    election: Election, *, actor, reason: str, fields: list[str], by: Attribution | None = None
+) -> None:
     # Set before saving: history rows are append-only, so the reason cannot be added afterwards.
     # The reason column holds 100 characters; a full return or void reason is on the row itself.
     election._change_reason = reason[:100]
     try:
-        election.save(update_fields=[*fields, "updated_at"])
+        with attributed(election, actor=actor, by=by):
+            election.save(update_fields=[*fields, "updated_at"])
     finally:
         del election._change_reason
 
@@ -209,6 +212,8 @@ def _require_submitted(locked: Election) -> None:
 def _require_unchanged(locked: Election, seen_token: str | None) -> None:
     if seen_token is None or seen_token == review_token(locked):
         return
+    from .history import reason_label
+
     last = locked.history.order_by("-history_date", "-history_id").first()
     raise StaleReview(
         _(
@@ -216,7 +221,7 @@ def _require_unchanged(locked: Election, seen_token: str | None) -> None:
             "Review it again before deciding."
         )
         % {
-            "what": last.history_change_reason if last else "",
+            "what": reason_label(last.history_change_reason or "") if last else "",
             "who": _who(last.history_user if last else None),
             "when": _when(last.history_date if last else locked.updated_at, locked),
         }
@@ -333,6 +338,7 @@ def election_approve(
                 "approval_attestation",
                 "acknowledged_warnings",
             ],
+            by=by_staff_with_password(actor),
         )
 
         # --- Follow-up work, in the same transaction ---------------------------------------

@@ -105,12 +105,16 @@ def test_the_pdf_shows_signatures_approval_and_the_audit_trail(approved):
     for signature in approved.signatures.all():
         assert signature.printed_name in flat
     assert "Diane Okafor" in flat  # the approving supervisor
-    assert "approved" in flat  # the approval's audit event, with its reason
     assert record.chain_head in flat
     assert record.snapshot_sha256 in flat
-    assert "parent signature: drawn" in flat
     trail = flat[flat.index("Audit trail") :]
     assert "Laura Benítez" in trail
+    # Each event says who performed it and why, in the record's language (Spanish here), never
+    # as the stored technical phrase.
+    assert "Diane Okafor (supervisor), con su contraseña introducida de nuevo" in trail
+    assert "el padre o la madre, en la tableta de Laura Benítez" in trail
+    assert "firma del padre o la madre: firmó en la tableta" in trail
+    assert "parent signature: drawn" not in trail
 
 
 def test_an_interpreted_election_shows_the_interpreter(

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from elections import services, workflow
-from elections.constants import DeliveryMode, Status
+from elections.constants import DeliveryMode, SignatureRole, Status
 from elections.models import (
     Child,
     Election,
@@ -208,7 +208,11 @@ def test_every_step_and_transition_is_in_the_history_with_who_and_why(make, offi
     ]
     for history in histories:
         for entry in history:
-            assert entry.history_user == officer, entry
+            # All on the officer's tablet; the witness's signature is recorded under the witness
+            # who re-entered their password, everything else under the officer.
+            assert entry.history_session_user == officer, entry
+            witnessing = getattr(entry, "role", None) == SignatureRole.WITNESS
+            assert entry.history_user == (election.witness if witnessing else officer), entry
             assert entry.history_change_reason, entry
 
 

@@ -253,11 +253,13 @@ class AppendOnlyHistory(models.Model):
 
 
 def audit_history(**kwargs):
-    """``HistoricalRecords`` whose rows are append-only (R9)."""
+    """``HistoricalRecords`` whose rows are append-only (R9) and say who performed each event."""
     from simple_history.models import HistoricalRecords
 
+    from .history import AttributedHistory
+
     return HistoricalRecords(
-        bases=[AppendOnlyHistory],
+        bases=[AppendOnlyHistory, AttributedHistory],
         historical_queryset=AppendOnlyHistoricalQuerySet,
         **kwargs,
     )

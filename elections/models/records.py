@@ -53,7 +53,7 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
-def _workflow_stamp_user():
+def _workflow_stamp_user(verbose_name):
     """Who made a workflow transition: set only by ``elections.workflow``, never by a form."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -62,6 +62,7 @@ def _workflow_stamp_user():
         blank=True,
         related_name="+",
         editable=False,
+        verbose_name=verbose_name,
     )
 
 
@@ -407,14 +408,14 @@ class Election(LockedElectionGuard):
     )
 
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
-    submitted_by = _workflow_stamp_user()
+    submitted_by = _workflow_stamp_user(_("submitted by"))
     returned_at = models.DateTimeField(_("returned"), null=True, blank=True, editable=False)
-    returned_by = _workflow_stamp_user()
+    returned_by = _workflow_stamp_user(_("returned by"))
     return_reason = models.TextField(_("reason for return"), blank=True, editable=False)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True, editable=False)
-    approved_by = _workflow_stamp_user()
+    approved_by = _workflow_stamp_user(_("approved by"))
     voided_at = models.DateTimeField(_("voided"), null=True, blank=True, editable=False)
-    voided_by = _workflow_stamp_user()
+    voided_by = _workflow_stamp_user(_("voided by"))
     void_reason = models.TextField(_("reason for voiding"), blank=True, editable=False)
     # R7/R13: what the approving supervisor confirmed: the attestation sentence, in English as
     # stored, and every warning they acknowledged (rule, code and message).
