@@ -19,6 +19,7 @@ from tests.supervision import submitted, warning_codes
 from tests.test_views_officer import (
     add_child,
     complete_parent_step,
+    covers,
     scribble,
     set_notice,
     start_election,
@@ -52,7 +53,11 @@ def walk_the_flow(client, officer, witness) -> Election:
     choices = reverse("elections:parent_choices", args=[election.pk])
     assert client.post(choices, {f"child_{item.pk}": "waive"}).status_code == 302
     parent_sign = reverse("elections:parent_sign", args=[election.pk])
-    signed = client.post(parent_sign, {"method": "drawn", "signature": scribble(1), "reason": ""})
+    page = client.get(parent_sign).content.decode()
+    signed = client.post(
+        parent_sign,
+        {"method": "drawn", "signature": scribble(1), "reason": "", "covers": covers(page)},
+    )
     assert signed.status_code == 302
     sign = reverse("elections:staff_sign", args=[election.pk])
     steps = [
@@ -345,6 +350,7 @@ def test_a_refusal_and_what_it_clears_are_the_parents_acts(officer, witness, not
         method=SignatureMethod.REFUSED,
         image=None,
         reason="Will not sign anything without a lawyer.",
+        covers=services.election_consent_digest(election=election),
     )
     cleared = ElectionChild.history.filter(election_id=election.pk).latest("history_date")
     refusal = Signature.history.filter(election_id=election.pk, history_type="+").latest(
