@@ -26,7 +26,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from PIL import Image, ImageDraw
 
-from elections import services, workflow
+from elections import services, staging
 from elections.constants import (
     ChildLocationKind,
     Decision,
@@ -58,17 +58,15 @@ STAFF_PASSWORD = "formsvc-test-password"
 NOTICE_DIR = Path(settings.BASE_DIR) / "fixtures" / "notices"
 
 #: The steps of the officer's flow, in order; ``stage`` stops after the named one.
-STAGES = (
-    "started",
-    "parent",
-    "children",
-    "notice",
-    "shown",
-    "decided",
-    "parent_signed",
-    "ready",
-    "submitted",
-)
+STAGES = staging.STAGES
+
+#: Which drawing each signer's image is, so a factory-made record always carries the same ones.
+SIGNATURE_SEEDS = {
+    SignatureRole.PARENT: 1,
+    SignatureRole.INTERPRETER: 2,
+    SignatureRole.WITNESS: 3,
+    SignatureRole.OFFICER: 4,
+}
 
 
 def today() -> date:
@@ -300,14 +298,7 @@ class ChildDataFactory(factory.Factory):
     evidence_note = "Birth certificate in the ORR case file"
 
 
-def parent_data(parent: Parent) -> services.ParentData:
-    return services.ParentData(
-        a_number=parent.a_number,
-        full_name=parent.full_name,
-        date_of_birth=parent.date_of_birth,
-        country_of_citizenship=parent.country_of_citizenship,
-        primary_language=parent.primary_language,
-    )
+parent_data = staging.parent_data
 
 
 # --- elections ------------------------------------------------------------------------------
@@ -433,89 +424,38 @@ def build_election(
     password=STAFF_PASSWORD,
     **_ignored,
 ) -> Election:
-    """Walk the officer's flow through the services up to ``stage``; return the election as the
-    rules read it."""
-    if stage not in STAGES:
-        raise ValueError(f"unknown stage {stage!r}; one of {STAGES}")
-    until = STAGES.index(stage)
-
-    def reached(name: str) -> bool:
-        return STAGES.index(name) <= until
-
+    """Walk the officer's flow through the services up to ``stage`` (``staging.election_build``);
+    return the election as the rules read it."""
     if not NoticeVersion.objects.filter(language="en", is_current=True).exists():
         load_project_notices()
-    election, _created = services.election_start(actor=officer, parent=parent_data(parent))
-    if reached("parent"):
-        election = services.election_update_parent(
-            election=election,
-            actor=officer,
-            parent=parent_data(parent),
-            facility=facility or FacilityFactory(office=office),
-            identity_method=identity_method,
-            identity_document=identity_document,
-        )
-    if reached("children"):
-        for data in children:
-            services.election_add_child(election=election, actor=officer, data=data)
-    if reached("notice"):
-        services.election_set_notice(
-            election=election,
-            actor=officer,
-            language=notice_language,
-            delivery_mode=delivery_mode,
-            interpreter=interpreter,
-            witness=witness,
-        )
-    if reached("shown"):
-        services.election_record_notice_shown(election=election, actor=officer)
-    if reached("decided"):
-        record_decisions(election, officer, decisions, legal_contact=legal_contact)
-    if reached("parent_signed"):
-        no_election = parent_signs in (SignatureMethod.REFUSED, SignatureMethod.UNABLE)
-        services.election_sign_parent(
-            election=election,
-            actor=officer,
-            method=parent_signs,
-            image=None if no_election else signature_image(1),
-            reason=refusal_reason if no_election else "",
-            covers=services.election_consent_digest(election=election),
-        )
-    if reached("ready"):
-        if interpreter is not None:
-            services.election_sign_interpreter(
-                election=election,
-                actor=officer,
-                image=None
-                if delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE
-                else signature_image(2),
-            )
-        for role, user, seed in (
-            (SignatureRole.WITNESS, witness, 3),
-            (SignatureRole.OFFICER, officer, 4),
-        ):
-            services.election_sign_staff(
-                election=election,
-                actor=officer,
-                role=role,
-                signer_username=user.get_username(),
-                password=password,
-                image=signature_image(seed),
-            )
-    if reached("submitted"):
-        workflow.election_submit(election=election, actor=officer)
-    return fresh(election)
+    if facility is None and staging.stage_reached(stage, "parent"):
+        facility = FacilityFactory(office=office)
+    plan = staging.ElectionPlan(
+        parent=parent_data(parent),
+        signature_image=lambda role: signature_image(SIGNATURE_SEEDS[role]),
+        facility=facility,
+        identity_method=identity_method,
+        identity_document=identity_document,
+        children=children,
+        notice_language=notice_language,
+        delivery_mode=delivery_mode,
+        interpreter=interpreter,
+        witness=witness,
+        decisions=decisions,
+        legal_contact=legal_contact,
+        parent_signs=parent_signs,
+        refusal_reason=refusal_reason,
+        password=password,
+    )
+    return staging.election_build(actor=officer, plan=plan, stage=stage)
 
 
 def record_decisions(election, actor, decisions, *, legal_contact: str = "") -> Election:
     """The parent's choices: one decision for all children, or a list, one per child."""
     election = fresh(election)
-    covered = list(election.covered.all())
-    if isinstance(decisions, str):
-        decisions = [decisions] * len(covered)
-    chosen = {item.pk: decision for item, decision in zip(covered, decisions, strict=True)}
-    services.election_record_decisions(election=election, actor=actor, decisions=chosen)
-    if Decision.CONSULT in chosen.values() and legal_contact:
-        services.election_record_legal_contact(election=election, actor=actor, text=legal_contact)
+    staging.record_decisions(
+        election, actor=actor, decisions=decisions, legal_contact=legal_contact
+    )
     return fresh(election)
 
 

@@ -23,8 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from elections import rules, services, workflow
+from elections import rules, services, staging, workflow
 from elections.constants import (
+    INTERPRETER_MODES,
     ChildLocationKind,
     Decision,
     DeliveryMode,
@@ -33,10 +34,9 @@ from elections.constants import (
     RelationshipEvidence,
     Role,
     SignatureMethod,
-    SignatureRole,
 )
 from elections.management.commands.load_notices import default_notice_files, load_notice_files
-from elections.models import Election, Facility, FieldOffice, Parent, ParentChild, StaffProfile
+from elections.models import Election, Facility, FieldOffice, Parent, StaffProfile
 from elections.selectors import election_queryset_for_rules
 from elections.signature_images import clean_png
 
@@ -265,17 +265,19 @@ SCENARIOS = [
         review=("return", "resubmit", "approve"),
     ),
 ]
-#: The steps of the officer's flow, in order; a scenario stops after its ``stage``.
-STAGES = (
-    "started",
-    "parent",
-    "children",
-    "notice",
-    "shown",
-    "decided",
-    "parent_signed",
-    "ready",
-    "submitted",
+# Parents whose language has its own naming customs get one fixed name.
+FIXED_NAMES = {
+    "ht": ("Marie", "Claudette", "Joseph", "Louis"),
+    "en": ("Shanice", "Marie", "Gillett", "Young"),
+}
+USUAL_EVIDENCE = (
+    RelationshipEvidence.BIRTH_CERTIFICATE,
+    RelationshipEvidence.ORR_RECORD,
+    RelationshipEvidence.CONSISTENT_STATEMENTS,
+)
+REFUSAL_REASON = (
+    "The parent said three times that they want their child with them but will not sign any "
+    "paper before talking to a lawyer."
 )
 
 INTERPRETERS = {
@@ -415,179 +417,49 @@ class Command(BaseCommand):
         a_number = f"A20{index:04d}{rng.randint(0, 999):03d}"
         if Parent.objects.filter(a_number=a_number).exists():
             return False
-        today = timezone.localdate()
-        office = offices[scenario.office]
         presenter, witness = OFFICE_TEAMS[scenario.office]
         if scenario.swap_team:
             presenter, witness = witness, presenter
-        officer, witness = users[presenter], users[witness]
-
-        woman = rng.random() < 0.6
-        mayan = scenario.language in ("quc", "mam")
-        first = rng.choice(WOMEN if woman else MEN)
-        second = rng.choice(WOMEN_SECOND if woman else MEN_SECOND)
-        surname1 = rng.choice(MAYAN_SURNAMES if mayan else SURNAMES)
-        surname2 = rng.choice([s for s in SURNAMES if s != surname1])
-        # The children's second surname is the other parent's, the same for all siblings.
-        family_surname = rng.choice([s for s in SURNAMES if s != surname1])
-        if scenario.language == "ht":
-            first, second, surname1, surname2 = "Marie", "Claudette", "Joseph", "Louis"
-        elif scenario.language == "en":
-            first, second, surname1, surname2 = "Shanice", "Marie", "Gillett", "Young"
-            woman = True
-        parent = services.ParentData(
+        officer = users[presenter]
+        plan = demo_plan(
+            scenario,
+            index=index,
             a_number=a_number,
-            full_name=f"{first} {second} {surname1} {surname2}",
-            date_of_birth=years_before(today, rng.randint(22, 44), rng.randint(0, 364)),
-            country_of_citizenship=scenario.country,
-            primary_language=scenario.language,
+            rng=rng,
+            office=offices[scenario.office],
+            witness=users[witness],
+            password=password,
         )
-        election, _created = services.election_start(actor=officer, parent=parent)
-        reached = STAGES.index(scenario.stage)
-
-        if reached >= STAGES.index("parent"):
-            method = rng.choice(list(IdentityMethod))
-            services.election_update_parent(
-                election=election,
-                actor=officer,
-                parent=parent,
-                facility=rng.choice(list(office.facilities.all())),
-                identity_method=method,
-                identity_document=IDENTITY_DOCUMENTS[method],
-            )
-        if reached >= STAGES.index("children"):
-            used = set()
-            for position in range(len(scenario.decisions)):
-                girl = rng.random() < 0.5
-                name = rng.choice([n for n in (GIRLS if girl else BOYS) if n not in used])
-                used.add(name)
-                kind, place = rng.choice(PLACEMENTS)
-                evidence = (
-                    scenario.evidence[position]
-                    if position < len(scenario.evidence)
-                    else rng.choice(
-                        [
-                            RelationshipEvidence.BIRTH_CERTIFICATE,
-                            RelationshipEvidence.ORR_RECORD,
-                            RelationshipEvidence.CONSISTENT_STATEMENTS,
-                        ]
-                    )
-                )
-                known_a_number = rng.random() < 0.8
-                services.election_add_child(
-                    election=election,
-                    actor=officer,
-                    data=services.ChildData(
-                        full_name=f"{name} {surname1} {family_surname}",
-                        date_of_birth=years_before(today, rng.randint(1, 16), rng.randint(0, 364)),
-                        a_number=(
-                            f"A21{index:04d}{position}{rng.randint(0, 99):02d}"
-                            if known_a_number
-                            else None
-                        ),
-                        location_kind=kind,
-                        location_name=place,
-                        relationship=Relationship.MOTHER if woman else Relationship.FATHER,
-                        evidence=evidence,
-                        evidence_note=EVIDENCE_NOTES[evidence],
-                    ),
-                )
-        interpreter = None
-        if scenario.delivery_mode in (
-            DeliveryMode.INTERPRETER_IN_PERSON,
-            DeliveryMode.INTERPRETER_TELEPHONE,
-        ):
-            name, employer = INTERPRETERS[scenario.language]
-            telephone = scenario.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE
-            interpreter = services.InterpreterData(
-                full_name=name,
-                id_or_employer=employer,
-                language=scenario.language,
-                operator_id=f"OP-{rng.randint(10000, 99999)}" if telephone else "",
-            )
-        if reached >= STAGES.index("notice"):
-            services.election_set_notice(
-                election=election,
-                actor=officer,
-                language=scenario.notice_language or scenario.language,
-                delivery_mode=scenario.delivery_mode,
-                interpreter=interpreter,
-                witness=witness,
-            )
-        if reached >= STAGES.index("shown"):
-            services.election_record_notice_shown(election=election, actor=officer)
-        if reached >= STAGES.index("decided"):
-            covered = list(election.covered.order_by("position"))
-            services.election_record_decisions(
-                election=election,
-                actor=officer,
-                decisions={
-                    item.pk: decision
-                    for item, decision in zip(covered, scenario.decisions, strict=True)
-                },
-            )
-            if Decision.CONSULT in scenario.decisions:
-                services.election_record_legal_contact(
-                    election=election, actor=officer, text=LEGAL_CONTACT
-                )
-        if reached >= STAGES.index("parent_signed"):
-            refused = scenario.parent_signs in (SignatureMethod.REFUSED, SignatureMethod.UNABLE)
-            services.election_sign_parent(
-                election=election,
-                actor=officer,
-                method=scenario.parent_signs,
-                image=None if refused else signature(rng),
-                reason=(
-                    "The parent said three times that they want their child with them but will "
-                    "not sign any paper before talking to a lawyer."
-                    if refused
-                    else ""
-                ),
-                covers=services.election_consent_digest(election=election),
-            )
-        if reached >= STAGES.index("ready"):
-            if interpreter is not None:
-                telephone = scenario.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE
-                services.election_sign_interpreter(
-                    election=election, actor=officer, image=None if telephone else signature(rng)
-                )
-            for role, user in ((SignatureRole.WITNESS, witness), (SignatureRole.OFFICER, officer)):
-                try:
-                    services.election_sign_staff(
-                        election=election,
-                        actor=officer,
-                        role=role,
-                        signer_username=user.get_username(),
-                        password=password,
-                        image=signature(rng),
-                    )
-                except ValidationError as error:
-                    raise CommandError(
-                        f"{user.get_username()} could not sign: {' '.join(error.messages)} "
-                        "(were the demo accounts created with another DEMO_PASSWORD?)"
-                    ) from error
-        if reached >= STAGES.index("submitted"):
-            workflow.election_submit(election=election, actor=officer)
+        election = self._build(officer, plan, scenario.stage)
         supervisor = users[OFFICE_SUPERVISORS[scenario.office]]
         for step in scenario.review:
-            if step == "approve":
-                self._approve(election, supervisor, password)
-            elif step == "return":
-                workflow.election_return(
-                    election=election, actor=supervisor, reason=RETURN_REASONS[index % 2]
-                )
-            elif step == "resubmit":
-                self._correct_and_resubmit(election, officer)
-            elif step == "supersede":
-                replacement = self._replacement(
-                    election, scenario.then, rng, officer=officer, password=password
-                )
-                self._approve(replacement, supervisor, password)
+            election = REVIEW_STEPS[step](
+                self,
+                election,
+                index=index,
+                officer=officer,
+                supervisor=supervisor,
+                password=password,
+                then=scenario.then,
+                rng=rng,
+            )
         return True
+
+    def _build(self, officer, plan: staging.ElectionPlan, stage: str) -> Election:
+        try:
+            return staging.election_build(actor=officer, plan=plan, stage=stage)
+        except ValidationError as error:
+            if not staging.stage_reached(stage, "ready"):
+                raise
+            raise CommandError(
+                f"{officer.get_username()} could not record a demo election: "
+                f"{' '.join(error.messages)} "
+                "(were the demo accounts created with another DEMO_PASSWORD?)"
+            ) from error
 
     # --- the supervisor's side ----------------------------------------------------------------
 
-    def _approve(self, election, supervisor, password: str) -> None:
+    def _approve(self, election, *, supervisor, password: str, **_context) -> Election:
         """Approved as the review page does: every warning acknowledged, attested, signed."""
         election = election_queryset_for_rules().get(pk=election.pk)
         workflow.election_approve(
@@ -597,115 +469,144 @@ class Command(BaseCommand):
             attestation_confirmed=True,
             acknowledged_warnings=[warning.code for warning in rules.warnings(election)],
         )
+        return election
 
-    def _correct_and_resubmit(self, election, officer) -> None:
+    def _return(self, election, *, index: int, supervisor, **_context) -> Election:
+        workflow.election_return(
+            election=election, actor=supervisor, reason=RETURN_REASONS[index % 2]
+        )
+        return election
+
+    def _correct_and_resubmit(self, election, *, officer, **_context) -> Election:
         election = election_queryset_for_rules().get(pk=election.pk)
-        parent = election.parent
         services.election_update_parent(
             election=election,
             actor=officer,
-            parent=services.ParentData(
-                a_number=parent.a_number,
-                full_name=parent.full_name,
-                date_of_birth=parent.date_of_birth,
-                country_of_citizenship=parent.country_of_citizenship,
-                primary_language=parent.primary_language,
-            ),
+            parent=staging.parent_data(election.parent),
             facility=election.facility,
             identity_method=election.identity_method,
             identity_document=f"{election.identity_document}; document no. 0417-2291-0301",
         )
         workflow.election_submit(election=election, actor=officer)
-
-    def _replacement(self, first, decisions, rng, *, officer, password: str) -> Election:
-        """The parent changed their mind: the officer records a new election for the same parent
-        and children, with the same notice, and submits it. It replaces ``first`` on approval."""
-        first = election_queryset_for_rules().get(pk=first.pk)
-        parent = first.parent
-        parent_data = services.ParentData(
-            a_number=parent.a_number,
-            full_name=parent.full_name,
-            date_of_birth=parent.date_of_birth,
-            country_of_citizenship=parent.country_of_citizenship,
-            primary_language=parent.primary_language,
-        )
-        election, _created = services.election_start(actor=officer, parent=parent_data)
-        services.election_update_parent(
-            election=election,
-            actor=officer,
-            parent=parent_data,
-            facility=first.facility,
-            identity_method=first.identity_method,
-            identity_document=first.identity_document,
-        )
-        links = {link.child_id: link for link in ParentChild.objects.filter(parent=parent)}
-        for item in first.covered.all():
-            child, link = item.child, links[item.child_id]
-            services.election_add_child(
-                election=election,
-                actor=officer,
-                data=services.ChildData(
-                    full_name=child.full_name,
-                    date_of_birth=child.date_of_birth,
-                    a_number=child.a_number,
-                    location_kind=child.location_kind,
-                    location_name=child.location_name,
-                    relationship=link.relationship,
-                    evidence=link.evidence,
-                    evidence_note=link.evidence_note,
-                ),
-            )
-        interpreter = getattr(first, "interpreter", None)
-        services.election_set_notice(
-            election=election,
-            actor=officer,
-            language=first.notice_language,
-            delivery_mode=first.delivery_mode,
-            interpreter=services.InterpreterData(
-                full_name=interpreter.full_name,
-                id_or_employer=interpreter.id_or_employer,
-                language=interpreter.language,
-                operator_id=interpreter.operator_id,
-            )
-            if interpreter
-            else None,
-            witness=first.witness,
-        )
-        services.election_record_notice_shown(election=election, actor=officer)
-        covered = list(election.covered.order_by("position"))
-        services.election_record_decisions(
-            election=election,
-            actor=officer,
-            decisions={item.pk: d for item, d in zip(covered, decisions, strict=True)},
-        )
-        if Decision.CONSULT in decisions:
-            services.election_record_legal_contact(
-                election=election, actor=officer, text=LEGAL_CONTACT
-            )
-        services.election_sign_parent(
-            election=election,
-            actor=officer,
-            method=SignatureMethod.DRAWN,
-            image=signature(rng),
-            reason="",
-            covers=services.election_consent_digest(election=election),
-        )
-        if interpreter is not None:
-            telephone = first.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE
-            services.election_sign_interpreter(
-                election=election, actor=officer, image=None if telephone else signature(rng)
-            )
-        for role, user in (
-            (SignatureRole.WITNESS, first.witness),
-            (SignatureRole.OFFICER, officer),
-        ):
-            services.election_sign_staff(
-                election=election,
-                actor=officer,
-                role=role,
-                signer_username=user.get_username(),
-                password=password,
-                image=signature(rng),
-            )
-        workflow.election_submit(election=election, actor=officer)
         return election
+
+    def _supersede(self, first, *, officer, supervisor, password: str, then, rng, **_context):
+        """The parent changed their mind: the officer records a new election for the same parent
+        and children, with the same notice, and submits it; approved, it replaces ``first``."""
+        first = election_queryset_for_rules().get(pk=first.pk)
+        plan = staging.plan_again(
+            first,
+            decisions=then,
+            legal_contact=LEGAL_CONTACT,
+            signature_image=lambda _role: signature(rng),
+            password=password,
+        )
+        replacement = self._build(officer, plan, "submitted")
+        return self._approve(replacement, supervisor=supervisor, password=password)
+
+
+#: What the supervisor (or the officer, after a return) does next, by a scenario's review step.
+REVIEW_STEPS = {
+    "approve": Command._approve,
+    "return": Command._return,
+    "resubmit": Command._correct_and_resubmit,
+    "supersede": Command._supersede,
+}
+
+
+def demo_plan(
+    scenario: Scenario, *, index: int, a_number: str, rng, office, witness, password: str
+) -> staging.ElectionPlan:
+    """Demo parent ``index``, drawn from ``rng``: a name that fits their language, their children
+    with a placement and evidence each, and the interpreter their delivery mode needs."""
+    today = timezone.localdate()
+    woman = rng.random() < 0.6
+    mayan = scenario.language in ("quc", "mam")
+    first = rng.choice(WOMEN if woman else MEN)
+    second = rng.choice(WOMEN_SECOND if woman else MEN_SECOND)
+    surname1 = rng.choice(MAYAN_SURNAMES if mayan else SURNAMES)
+    surname2 = rng.choice([s for s in SURNAMES if s != surname1])
+    # The children's second surname is the other parent's, the same for all siblings.
+    family_surname = rng.choice([s for s in SURNAMES if s != surname1])
+    if scenario.language in FIXED_NAMES:
+        first, second, surname1, surname2 = FIXED_NAMES[scenario.language]
+        woman = True
+    parent = services.ParentData(
+        a_number=a_number,
+        full_name=f"{first} {second} {surname1} {surname2}",
+        date_of_birth=years_before(today, rng.randint(22, 44), rng.randint(0, 364)),
+        country_of_citizenship=scenario.country,
+        primary_language=scenario.language,
+    )
+    method = rng.choice(list(IdentityMethod))
+    facility = rng.choice(list(office.facilities.all()))
+    relationship = Relationship.MOTHER if woman else Relationship.FATHER
+    return staging.ElectionPlan(
+        parent=parent,
+        signature_image=lambda _role: signature(rng),
+        facility=facility,
+        identity_method=method,
+        identity_document=IDENTITY_DOCUMENTS[method],
+        children=demo_children(
+            scenario,
+            index=index,
+            rng=rng,
+            today=today,
+            surname=f"{surname1} {family_surname}",
+            relationship=relationship,
+        ),
+        notice_language=scenario.notice_language or scenario.language,
+        delivery_mode=scenario.delivery_mode,
+        interpreter=demo_interpreter(scenario, rng),
+        witness=witness,
+        decisions=scenario.decisions,
+        legal_contact=LEGAL_CONTACT,
+        parent_signs=scenario.parent_signs,
+        refusal_reason=REFUSAL_REASON,
+        password=password,
+    )
+
+
+def demo_children(scenario, *, index, rng, today, surname, relationship):
+    """One child per decision of the scenario, siblings with distinct first names."""
+    children, used = [], set()
+    for position in range(len(scenario.decisions)):
+        girl = rng.random() < 0.5
+        name = rng.choice([n for n in (GIRLS if girl else BOYS) if n not in used])
+        used.add(name)
+        kind, place = rng.choice(PLACEMENTS)
+        evidence = (
+            scenario.evidence[position]
+            if position < len(scenario.evidence)
+            else rng.choice(USUAL_EVIDENCE)
+        )
+        known_a_number = rng.random() < 0.8
+        children.append(
+            services.ChildData(
+                full_name=f"{name} {surname}",
+                date_of_birth=years_before(today, rng.randint(1, 16), rng.randint(0, 364)),
+                a_number=(
+                    f"A21{index:04d}{position}{rng.randint(0, 99):02d}" if known_a_number else None
+                ),
+                location_kind=kind,
+                location_name=place,
+                relationship=relationship,
+                evidence=evidence,
+                evidence_note=EVIDENCE_NOTES[evidence],
+            )
+        )
+    return children
+
+
+def demo_interpreter(scenario, rng) -> services.InterpreterData | None:
+    """The interpreter a delivery mode needs, interpreting into the parent's language (R4)."""
+    if scenario.delivery_mode not in INTERPRETER_MODES:
+        return None
+    name, employer = INTERPRETERS[scenario.language]
+    telephone = scenario.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE
+    return services.InterpreterData(
+        full_name=name,
+        id_or_employer=employer,
+        language=scenario.language,
+        operator_id=f"OP-{rng.randint(10000, 99999)}" if telephone else "",
+    )
