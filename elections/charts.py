@@ -421,7 +421,7 @@ def chart_per_month_by_decision(data: dict) -> Chart:
     ]
     series = [s for s in series if any(s.values)] or series[:1]
     labels = [_month_label(m) for m in months]
-    totals = [sum(s.values[i] for s in series) for i in range(len(months))]
+    totals = _stacked_totals(months, series)
     busiest = max(range(len(months)), key=lambda i: totals[i]) if months else 0
     title = _("Elections submitted per month, by decision")
     summary = _(
@@ -432,59 +432,79 @@ def chart_per_month_by_decision(data: dict) -> Chart:
         "month": labels[busiest] if months else "—",
         "max": f"{totals[busiest] if months else 0:,}",
     }
-    return Chart(
-        id="chart-month-decision",
-        title=title,
-        summary=summary,
-        svg=vertical_bars(
-            chart_id="chart-month-decision",
-            title=title,
-            summary=summary,
-            categories=_month_axis(months),
-            series=series,
-            unit=_("elections"),
-        ),
-        headers=[_("Month"), *(s.name for s in series), _("Total")],
-        rows=[
-            [labels[i], *(_number(s.values[i]) for s in series), _number(totals[i])]
-            for i in range(len(months))
-        ],
-    )
+    return _monthly_stacked_chart("chart-month-decision", title, summary, months, series)
 
 
 def chart_per_month_by_office(data: dict, offices: dict[str, str]) -> Chart:
     from django.utils.translation import gettext as _
 
     months = data["months"]
-    codes = sorted({code for (_m, code) in data["by_office"]}) or sorted(offices)
-    series = [
-        Series(offices.get(code, code), [data["by_office"].get((m, code), 0) for m in months])
-        for code in codes
-    ] or [Series(_("No field office"), [0 for _m in months])]
-    labels = [_month_label(m) for m in months]
-    totals = [sum(s.values[i] for s in series) for i in range(len(months))]
+    series = _office_series(data["by_office"], months, offices)
+    totals = _stacked_totals(months, series)
     title = _("Elections submitted per month, by field office")
     shares = ", ".join(f"{s.name} {_pct(sum(s.values), sum(totals))}" for s in series)
     summary = _("Share of the last %(n)s months: %(shares)s.") % {
         "n": len(months),
         "shares": shares,
     }
+    return _monthly_stacked_chart("chart-month-office", title, summary, months, series)
+
+
+def _stacked_totals(categories, series: list[Series]) -> list[int]:
+    """The stacked total of each category (month, age bucket)."""
+    return [sum(s.values[i] for s in series) for i in range(len(categories))]
+
+
+def _office_series(counts: dict, keys, offices: dict[str, str]) -> list[Series]:
+    """One series a field office, a value per key (month or age bucket), from counts keyed
+    ``(key, office code)``; one empty series when there is no office at all."""
+    from django.utils.translation import gettext as _
+
+    codes = sorted({code for (_k, code) in counts}) or sorted(offices)
+    return [
+        Series(offices.get(code, code), [counts.get((key, code), 0) for key in keys])
+        for code in codes
+    ] or [Series(_("No field office"), [0 for _k in keys])]
+
+
+def _monthly_stacked_chart(chart_id: str, title, summary, months, series: list[Series]) -> Chart:
+    from django.utils.translation import gettext as _
+
+    return _stacked_chart(
+        chart_id,
+        title,
+        summary,
+        series,
+        axis=_month_axis(months),
+        row_labels=[_month_label(m) for m in months],
+        first_header=_("Month"),
+    )
+
+
+def _stacked_chart(
+    chart_id: str, title, summary, series: list[Series], *, axis, row_labels, first_header
+) -> Chart:
+    """Stacked vertical bars, one a category, and the table beside them: a row a category
+    (``row_labels``), a column a series, and the category's total."""
+    from django.utils.translation import gettext as _
+
+    totals = _stacked_totals(row_labels, series)
     return Chart(
-        id="chart-month-office",
+        id=chart_id,
         title=title,
         summary=summary,
         svg=vertical_bars(
-            chart_id="chart-month-office",
+            chart_id=chart_id,
             title=title,
             summary=summary,
-            categories=_month_axis(months),
+            categories=axis,
             series=series,
             unit=_("elections"),
         ),
-        headers=[_("Month"), *(s.name for s in series), _("Total")],
+        headers=[first_header, *(s.name for s in series), _("Total")],
         rows=[
-            [labels[i], *(_number(s.values[i]) for s in series), _number(totals[i])]
-            for i in range(len(months))
+            [label, *(_number(s.values[i]) for s in series), _number(totals[i])]
+            for i, label in enumerate(row_labels)
         ],
     )
 
@@ -625,12 +645,8 @@ def _aged_chart(chart_id: str, title: str, data: dict, offices: dict[str, str], 
 
     labels = _age_labels()
     buckets = data["buckets"]
-    codes = sorted({code for (_b, code) in data["counts"]}) or sorted(offices)
-    series = [
-        Series(offices.get(code, code), [data["counts"].get((b, code), 0) for b in buckets])
-        for code in codes
-    ] or [Series(_("No field office"), [0 for _b in buckets])]
-    totals = [sum(s.values[i] for s in series) for i in range(len(buckets))]
+    series = _office_series(data["counts"], buckets, offices)
+    totals = _stacked_totals(buckets, series)
     total = sum(totals)
     older = sum(totals[2:])
     summary = _("%(total)s %(what)s; %(older)s of them older than two days.") % {
@@ -638,23 +654,14 @@ def _aged_chart(chart_id: str, title: str, data: dict, offices: dict[str, str], 
         "what": what,
         "older": f"{older:,}",
     }
-    return Chart(
-        id=chart_id,
-        title=title,
-        summary=summary,
-        svg=vertical_bars(
-            chart_id=chart_id,
-            title=title,
-            summary=summary,
-            categories=[labels[b] for b in buckets],
-            series=series,
-            unit=_("elections"),
-        ),
-        headers=[_("Age"), *(s.name for s in series), _("Total")],
-        rows=[
-            [labels[b], *(_number(s.values[i]) for s in series), _number(totals[i])]
-            for i, b in enumerate(buckets)
-        ],
+    return _stacked_chart(
+        chart_id,
+        title,
+        summary,
+        series,
+        axis=[labels[b] for b in buckets],
+        row_labels=[labels[b] for b in buckets],
+        first_header=_("Age"),
     )
 
 
