@@ -63,14 +63,26 @@ def _name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+@dataclass
+class _Record:
+    """What every rule's evidence reads, loaded once."""
+
+    election: object
+    reviewer: object
+    parent: object
+    covered: list
+    links: dict
+    signatures: list
+    interpreter: object
+    decided: list
+
+    def at(self, moment) -> str:
+        return local_time(moment, self.election.office.time_zone) if moment else "—"
+
+
 def checklist(election, *, reviewer=None) -> list[ChecklistItem]:
     """R1-R13 for this election, in order. ``reviewer`` is the supervisor reading it: R7 fails
     for them if they presented, witnessed or signed it."""
-    office = election.office
-
-    def at(moment) -> str:
-        return local_time(moment, office.time_zone) if moment else "—"
-
     items = {rule: ChecklistItem(rule=rule, title=str(TITLES[rule])) for rule in RULES}
     for warning in rules.warnings(election):
         items[warning.rule].warnings.append(str(warning.message))
@@ -82,12 +94,24 @@ def checklist(election, *, reviewer=None) -> list[ChecklistItem]:
 
     parent = election.parent
     covered = list(election.covered.all())
-    links = {link.child_id: link for link in parent.child_links.all()}
-    signatures = list(election.signatures.all())
-    interpreter = getattr(election, "interpreter", None)
-    decided = [item.decided_at for item in covered if item.decided_at]
+    record = _Record(
+        election=election,
+        reviewer=reviewer,
+        parent=parent,
+        covered=covered,
+        links={link.child_id: link for link in parent.child_links.all()},
+        signatures=list(election.signatures.all()),
+        interpreter=getattr(election, "interpreter", None),
+        decided=[item.decided_at for item in covered if item.decided_at],
+    )
+    for rule in RULES:
+        EVIDENCE[rule](items[rule], record)
+    return [items[rule] for rule in RULES]
 
-    items["R1"].evidence = [
+
+def _r1_parent(item: ChecklistItem, record: _Record) -> None:
+    election, parent = record.election, record.parent
+    item.evidence = [
         f"{parent.full_name} · {parent.a_number_display} · "
         + str(_("born %(date)s") % {"date": parent.date_of_birth.isoformat()})
         + f" · {country_name(parent.country_of_citizenship)}"
@@ -98,17 +122,19 @@ def checklist(election, *, reviewer=None) -> list[ChecklistItem]:
                 "method": election.get_identity_method_display() or "—",
                 "document": election.identity_document or "—",
                 "who": _name(election.identity_verified_by),
-                "when": at(election.identity_verified_at),
+                "when": record.at(election.identity_verified_at),
             }
         ),
         str(_("Held at: %(facility)s") % {"facility": election.facility or "—"}),
     ]
 
-    on = rules.decision_date(election)
-    for item in covered:
-        child = item.child
-        link = links.get(child.id)
-        items["R2"].evidence.append(
+
+def _r2_children(item: ChecklistItem, record: _Record) -> None:
+    on = rules.decision_date(record.election)
+    for covered in record.covered:
+        child = covered.child
+        link = record.links.get(child.id)
+        item.evidence.append(
             str(
                 _(
                     "%(name)s %(a_number)s, born %(dob)s (%(age)s on the decision date); "
@@ -132,43 +158,39 @@ def checklist(election, *, reviewer=None) -> list[ChecklistItem]:
             )
         )
 
-    notice, english = election.notice_version, election.notice_version_en
-    if notice is not None:
-        items["R3"].evidence = [
-            str(
-                _("Notice %(language)s %(version)s, SHA-256 %(sha)s; text verified: %(ok)s")
-                % {
-                    "language": language_name(notice.language),
-                    "version": notice.version,
-                    "sha": notice.sha256,
-                    "ok": _("yes") if notice.is_intact else _("NO"),
-                }
-            ),
-            str(
-                _("Delivered: %(mode)s, %(when)s")
-                % {
-                    "mode": election.get_delivery_mode_display() or "—",
-                    "when": at(election.notice_delivered_at),
-                }
-            ),
-        ]
-    if english is not None:
-        items["R10"].evidence = [
-            str(
-                _("English beside it: %(version)s, SHA-256 %(sha)s; text verified: %(ok)s")
-                % {
-                    "version": english.version,
-                    "sha": english.sha256,
-                    "ok": _("yes") if english.is_intact else _("NO"),
-                }
-            )
-        ]
 
-    items["R4"].evidence = [
+def _r3_notice(item: ChecklistItem, record: _Record) -> None:
+    election = record.election
+    notice = election.notice_version
+    if notice is None:
+        return
+    item.evidence = [
+        str(
+            _("Notice %(language)s %(version)s, SHA-256 %(sha)s; text verified: %(ok)s")
+            % {
+                "language": language_name(notice.language),
+                "version": notice.version,
+                "sha": notice.sha256,
+                "ok": _("yes") if notice.is_intact else _("NO"),
+            }
+        ),
+        str(
+            _("Delivered: %(mode)s, %(when)s")
+            % {
+                "mode": election.get_delivery_mode_display() or "—",
+                "when": record.at(election.notice_delivered_at),
+            }
+        ),
+    ]
+
+
+def _r4_language(item: ChecklistItem, record: _Record) -> None:
+    election, interpreter = record.election, record.interpreter
+    item.evidence = [
         str(
             _("Parent's primary language: %(primary)s; notice language: %(notice)s")
             % {
-                "primary": language_name(parent.primary_language),
+                "primary": language_name(record.parent.primary_language),
                 "notice": language_name(election.notice_language)
                 if election.notice_language
                 else "—",
@@ -176,7 +198,7 @@ def checklist(election, *, reviewer=None) -> list[ChecklistItem]:
         )
     ]
     if election.delivery_mode in INTERPRETER_MODES and interpreter is not None:
-        items["R4"].evidence.append(
+        item.evidence.append(
             str(
                 _("Interpreter: %(name)s, %(employer)s, into %(language)s, %(mode)s%(operator)s")
                 % {
@@ -189,26 +211,30 @@ def checklist(election, *, reviewer=None) -> list[ChecklistItem]:
             )
         )
     else:
-        items["R4"].evidence.append(str(_("No interpreter was used.")))
+        item.evidence.append(str(_("No interpreter was used.")))
 
-    for item in covered:
-        items["R5"].evidence.append(
+
+def _r5_decisions(item: ChecklistItem, record: _Record) -> None:
+    for covered in record.covered:
+        item.evidence.append(
             str(
                 _("%(name)s: %(decision)s, %(when)s")
                 % {
-                    "name": item.child.full_name,
-                    "decision": item.get_decision_display() or _("no election recorded"),
-                    "when": at(item.decided_at),
+                    "name": covered.child.full_name,
+                    "decision": covered.get_decision_display() or _("no election recorded"),
+                    "when": record.at(covered.decided_at),
                 }
             )
         )
-    if election.legal_contact_given:
-        items["R5"].evidence.append(
-            str(_("Legal contact given: %(text)s") % {"text": election.legal_contact_given})
+    if record.election.legal_contact_given:
+        item.evidence.append(
+            str(_("Legal contact given: %(text)s") % {"text": record.election.legal_contact_given})
         )
 
-    for signature in signatures:
-        items["R6"].evidence.append(
+
+def _r6_signatures(item: ChecklistItem, record: _Record) -> None:
+    for signature in record.signatures:
+        item.evidence.append(
             str(
                 _("%(role)s: %(name)s, %(method)s%(password)s, %(when)s")
                 % {
@@ -218,60 +244,66 @@ def checklist(election, *, reviewer=None) -> list[ChecklistItem]:
                     "password": _(", confirmed with password")
                     if signature.password_confirmed
                     else "",
-                    "when": at(signature.signed_at),
+                    "when": record.at(signature.signed_at),
                 }
             )
         )
 
-    r7 = items["R7"]
-    r7.evidence = [
+
+def _r7_supervisor(item: ChecklistItem, record: _Record) -> None:
+    election = record.election
+    item.evidence = [
         str(
             _("Presenting officer: %(officer)s; witness: %(witness)s")
             % {"officer": _name(election.presented_by), "witness": _name(election.witness)}
         )
     ]
     if election.approved_by_id:
-        r7.state = PASS
-        r7.evidence.append(
+        item.state = PASS
+        item.evidence.append(
             str(
                 _("Approved by %(who)s, %(when)s")
-                % {"who": _name(election.approved_by), "when": at(election.approved_at)}
+                % {"who": _name(election.approved_by), "when": record.at(election.approved_at)}
             )
         )
         for warning in election.acknowledged_warnings or []:
-            r7.evidence.append(
+            item.evidence.append(
                 str(_("Acknowledged: %(message)s") % {"message": warning.get("message", "")})
             )
-    else:
-        r7.state = PENDING
-        if election.returned_at:
-            r7.evidence.append(
-                str(
-                    _("Last returned by %(who)s, %(when)s: %(reason)s")
-                    % {
-                        "who": _name(election.returned_by),
-                        "when": at(election.returned_at),
-                        "reason": election.return_reason,
-                    }
+        return
+    item.state = PENDING
+    if election.returned_at:
+        item.evidence.append(
+            str(
+                _("Last returned by %(who)s, %(when)s: %(reason)s")
+                % {
+                    "who": _name(election.returned_by),
+                    "when": record.at(election.returned_at),
+                    "reason": election.return_reason,
+                }
+            )
+        )
+    signers = {s.signer_id for s in record.signatures if s.signer_id}
+    reviewer = record.reviewer
+    if reviewer is not None and reviewer.pk in {
+        election.presented_by_id,
+        election.witness_id,
+        *signers,
+    }:
+        item.state = FAIL
+        item.problems.append(
+            str(
+                _(
+                    "You presented, witnessed or signed this election, so another supervisor "
+                    "must review it."
                 )
             )
-        signers = {s.signer_id for s in signatures if s.signer_id}
-        if reviewer is not None and reviewer.pk in {
-            election.presented_by_id,
-            election.witness_id,
-            *signers,
-        }:
-            r7.state = FAIL
-            r7.problems.append(
-                str(
-                    _(
-                        "You presented, witnessed or signed this election, so another supervisor "
-                        "must review it."
-                    )
-                )
-            )
+        )
 
-    items["R8"].evidence = [
+
+def _r8_timestamps(item: ChecklistItem, record: _Record) -> None:
+    election, decided = record.election, record.decided
+    item.evidence = [
         str(_("%(event)s: %(when)s") % {"event": event, "when": rules.as_utc(moment).isoformat()})
         for event, moment in (
             (_("Started (UTC)"), election.created_at),
@@ -283,13 +315,15 @@ def checklist(election, *, reviewer=None) -> list[ChecklistItem]:
         if moment
     ]
 
-    r9 = items["R9"]
-    r9.evidence = [
+
+def _r9_history(item: ChecklistItem, record: _Record) -> None:
+    election = record.election
+    item.evidence = [
         str(_("%(count)s history entries for this election") % {"count": election.history.count()})
     ]
     if election.supersedes_id:
         previous = election.supersedes
-        r9.evidence.append(
+        item.evidence.append(
             str(
                 _("Replaces %(ref)s (%(status)s); approving this one marks it superseded.")
                 % {"ref": previous.reference, "status": previous.get_status_display()}
@@ -299,17 +333,41 @@ def checklist(election, *, reviewer=None) -> list[ChecklistItem]:
             )
         )
 
+
+def _r10_english(item: ChecklistItem, record: _Record) -> None:
+    english = record.election.notice_version_en
+    if english is None:
+        return
+    item.evidence = [
+        str(
+            _("English beside it: %(version)s, SHA-256 %(sha)s; text verified: %(ok)s")
+            % {
+                "version": english.version,
+                "sha": english.sha256,
+                "ok": _("yes") if english.is_intact else _("NO"),
+            }
+        )
+    ]
+
+
+def _r11_no_preselection(item: ChecklistItem, record: _Record) -> None:
+    election, decided = record.election, record.decided
     if decided and election.notice_delivered_at:
-        items["R11"].evidence = [
+        item.evidence = [
             str(
                 _("Notice shown %(notice)s; first choice %(first)s, on the parent's screen")
-                % {"notice": at(election.notice_delivered_at), "first": at(min(decided))}
+                % {
+                    "notice": record.at(election.notice_delivered_at),
+                    "first": record.at(min(decided)),
+                }
             )
         ]
 
-    parent_signature = rules.parent_signature(election)
+
+def _r12_refusal(item: ChecklistItem, record: _Record) -> None:
+    parent_signature = rules.parent_signature(record.election)
     if parent_signature is not None and parent_signature.method in NO_ELECTION_METHODS:
-        items["R12"].evidence = [
+        item.evidence = [
             str(
                 _("The parent did not sign (%(method)s): %(reason)s. No election is recorded.")
                 % {
@@ -319,15 +377,17 @@ def checklist(election, *, reviewer=None) -> list[ChecklistItem]:
             )
         ]
     elif parent_signature is not None:
-        items["R12"].evidence = [
+        item.evidence = [
             str(
                 _("The parent signed: %(method)s")
                 % {"method": parent_signature.get_method_display()}
             )
         ]
 
-    minutes = rules.minutes_to_decide(election)
-    items["R13"].evidence = [
+
+def _r13_time_to_decide(item: ChecklistItem, record: _Record) -> None:
+    minutes = rules.minutes_to_decide(record.election)
+    item.evidence = [
         str(
             _("%(minutes)s minutes from the notice to the last choice; the minimum is %(min)s.")
             % {
@@ -336,4 +396,21 @@ def checklist(election, *, reviewer=None) -> list[ChecklistItem]:
             }
         )
     ]
-    return [items[rule] for rule in RULES]
+
+
+#: Each rule's evidence (and, for R7, its state), read from the record.
+EVIDENCE = {
+    "R1": _r1_parent,
+    "R2": _r2_children,
+    "R3": _r3_notice,
+    "R4": _r4_language,
+    "R5": _r5_decisions,
+    "R6": _r6_signatures,
+    "R7": _r7_supervisor,
+    "R8": _r8_timestamps,
+    "R9": _r9_history,
+    "R10": _r10_english,
+    "R11": _r11_no_preselection,
+    "R12": _r12_refusal,
+    "R13": _r13_time_to_decide,
+}
