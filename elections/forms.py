@@ -452,3 +452,61 @@ class VoidForm(FlowForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
     )
+
+
+# --- forms bound to what an election already holds -------------------------------------------
+
+
+def notice_initial(election) -> dict:
+    """The notice step's fields as the election stands: its notice, team and interpreter, or the
+    parent's language (Spanish when the notices are not in it) and no interpreter yet."""
+    interpreter = getattr(election, "interpreter", None)
+    primary = election.parent.primary_language
+    return {
+        "language": election.notice_language or (primary if primary in ("en", "es") else "es"),
+        "delivery_mode": election.delivery_mode,
+        "witness": election.witness_id,
+        "interpreter_name": interpreter.full_name if interpreter else "",
+        "interpreter_id": interpreter.id_or_employer if interpreter else "",
+        "interpreter_language": interpreter.language if interpreter else primary,
+        "operator_id": interpreter.operator_id if interpreter else "",
+    }
+
+
+#: The staff-signatures page's forms, one per action; only the posted one is bound.
+SIGN_ACTIONS = ("legal", "interpreter", "witness", "officer")
+
+
+def staff_sign_forms(election, data, action: str | None) -> dict[str, forms.Form]:
+    """The legal contact (proposed from the notice's legal help), the interpreter's signature
+    and the witness's and officer's, each under its own prefix; ``data`` binds the one posted."""
+
+    def bound(name):
+        return data if action == name else None
+
+    notice = election.notice_version
+    witness = election.witness
+    return {
+        "legal": LegalContactForm(
+            bound("legal"),
+            initial={
+                "legal_contact": election.legal_contact_given or notice.legal_help if notice else ""
+            },
+            prefix="legal",
+        ),
+        "interpreter": InterpreterSignForm(
+            bound("interpreter"),
+            telephone=election.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE,
+            prefix="interpreter",
+        ),
+        "witness": StaffSignForm(
+            bound("witness"),
+            initial={"username": witness.get_username() if witness else ""},
+            prefix="witness",
+        ),
+        "officer": StaffSignForm(
+            bound("officer"),
+            initial={"username": election.presented_by.get_username()},
+            prefix="officer",
+        ),
+    }

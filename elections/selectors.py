@@ -133,6 +133,16 @@ def witness_candidates(*, office, exclude_user) -> QuerySet[StaffProfile]:
     )
 
 
+def witness_users(*, office, exclude_user):
+    """The users behind ``witness_candidates``, each with their staff profile, for a choice."""
+    candidates = witness_candidates(office=office, exclude_user=exclude_user)
+    return (
+        type(exclude_user)
+        .objects.filter(pk__in=candidates.values("user_id"))
+        .select_related("staff")
+    )
+
+
 def current_notice(*, language: str) -> NoticeVersion | None:
     return (
         NoticeVersion.objects.filter(language=language, is_current=True)

@@ -19,16 +19,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import busy, rules, selectors, services, workflow
 from .constants import INTERPRETER_MODES, Decision, DeliveryMode, Role, SignatureRole, Status
 from .forms import (
+    SIGN_ACTIONS,
     ChildForm,
     ChoicesForm,
-    InterpreterSignForm,
-    LegalContactForm,
     NoticeForm,
     ParentForm,
     ParentSignForm,
-    StaffSignForm,
     StartForm,
     VoidForm,
+    notice_initial,
+    staff_sign_forms,
 )
 from .middleware import too_large_message
 from .models import Facility
@@ -230,33 +230,13 @@ def notice_step(request, pk):
     election = selectors.election_for_editor(user=request.user, election_id=pk)
     if response := _editable_or_redirect(request, election):
         return response
-    interpreter = getattr(election, "interpreter", None)
-    initial = {
-        "language": election.notice_language
-        or (
-            election.parent.primary_language
-            if election.parent.primary_language in ("en", "es")
-            else "es"
-        ),
-        "delivery_mode": election.delivery_mode,
-        "witness": election.witness_id,
-        "interpreter_name": interpreter.full_name if interpreter else "",
-        "interpreter_id": interpreter.id_or_employer if interpreter else "",
-        "interpreter_language": interpreter.language
-        if interpreter
-        else election.parent.primary_language,
-        "operator_id": interpreter.operator_id if interpreter else "",
-    }
-    witnesses = selectors.witness_candidates(
-        office=election.office, exclude_user=election.presented_by
-    )
     form = NoticeForm(
         request.POST or None,
-        initial=initial,
+        initial=notice_initial(election),
         languages=selectors.notice_languages(),
-        witnesses=type(election.presented_by)
-        .objects.filter(pk__in=witnesses.values("user_id"))
-        .select_related("staff"),
+        witnesses=selectors.witness_users(
+            office=election.office, exclude_user=election.presented_by
+        ),
         parent_language=election.parent.primary_language,
     )
     if request.method == "POST" and form.is_valid():
@@ -425,70 +405,27 @@ def handback(request, pk):
 # --- Staff signatures, review, submit ------------------------------------------------------
 
 
-@too_large_message(TOO_LARGE)
-@require_http_methods(["GET", "POST"])
-def staff_sign(request, pk):
-    election = selectors.election_for_editor(user=request.user, election_id=pk)
-    if response := _editable_or_redirect(request, election):
-        return response
-    action = request.POST.get("action") if request.method == "POST" else None
-    telephone = election.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE
-    forms = {
-        "legal": LegalContactForm(
-            request.POST if action == "legal" else None,
-            initial={
-                "legal_contact": election.legal_contact_given or election.notice_version.legal_help
-                if election.notice_version
-                else ""
-            },
-            prefix="legal",
-        ),
-        "interpreter": InterpreterSignForm(
-            request.POST if action == "interpreter" else None,
-            telephone=telephone,
-            prefix="interpreter",
-        ),
-        "witness": StaffSignForm(
-            request.POST if action == "witness" else None,
-            initial={"username": election.witness.get_username() if election.witness else ""},
-            prefix="witness",
-        ),
-        "officer": StaffSignForm(
-            request.POST if action == "officer" else None,
-            initial={"username": election.presented_by.get_username()},
-            prefix="officer",
-        ),
-    }
-    if action in forms and forms[action].is_valid():
-        form = forms[action]
-        try:
-            if action == "legal":
-                services.election_record_legal_contact(
-                    election=election, actor=request.user, text=form.cleaned_data["legal_contact"]
-                )
-            elif action == "interpreter":
-                services.election_sign_interpreter(
-                    election=election, actor=request.user, image=form.cleaned_data["signature"]
-                )
-            else:
-                services.election_sign_staff(
-                    election=election,
-                    actor=request.user,
-                    role=SignatureRole(action),
-                    signer_username=form.cleaned_data["username"],
-                    password=form.cleaned_data["password"],
-                    image=form.cleaned_data["signature"],
-                )
-        except ValidationError as error:
-            _add_errors(form, error)
-        except workflow.TransitionError as error:
-            messages.error(request, error.message)
-            return redirect("elections:summary", pk)
-        else:
-            messages.success(request, _("Saved."))
-            return HttpResponseRedirect(reverse("elections:staff_sign", args=[pk]) + f"#{action}")
+def _save_signing_step(election, *, actor, action: str, data: dict) -> None:
+    """The write behind one form of the staff-signatures page."""
+    if action == "legal":
+        services.election_record_legal_contact(
+            election=election, actor=actor, text=data["legal_contact"]
+        )
+    elif action == "interpreter":
+        services.election_sign_interpreter(election=election, actor=actor, image=data["signature"])
+    else:
+        services.election_sign_staff(
+            election=election,
+            actor=actor,
+            role=SignatureRole(action),
+            signer_username=data["username"],
+            password=data["password"],
+            image=data["signature"],
+        )
+
+
+def _staff_sign_page(request, election, forms):
     signatures = {s.role: s for s in election.signatures.all()}
-    needs_legal = any(item.decision == Decision.CONSULT for item in election.covered.all())
     return render(
         request,
         "elections/step_sign.html",
@@ -497,11 +434,33 @@ def staff_sign(request, pk):
             rules.STEP_STAFF_SIGN,
             forms=forms,
             signatures=signatures,
-            needs_legal=needs_legal,
-            telephone=telephone,
+            needs_legal=any(item.decision == Decision.CONSULT for item in election.covered.all()),
+            telephone=election.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE,
             parent_signed=SignatureRole.PARENT in signatures,
         ),
     )
+
+
+@too_large_message(TOO_LARGE)
+@require_http_methods(["GET", "POST"])
+def staff_sign(request, pk):
+    election = selectors.election_for_editor(user=request.user, election_id=pk)
+    if response := _editable_or_redirect(request, election):
+        return response
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms = staff_sign_forms(election, request.POST, action)
+    if action in SIGN_ACTIONS and (form := forms[action]).is_valid():
+        try:
+            _save_signing_step(election, actor=request.user, action=action, data=form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        except workflow.TransitionError as error:
+            messages.error(request, error.message)
+            return redirect("elections:summary", pk)
+        else:
+            messages.success(request, _("Saved."))
+            return HttpResponseRedirect(reverse("elections:staff_sign", args=[pk]) + f"#{action}")
+    return _staff_sign_page(request, election, forms)
 
 
 @require_http_methods(["GET"])
