@@ -1,9 +1,9 @@
 """Test data, built the way the application builds it.
 
 Reference rows (offices, staff, notices) come straight from the ORM. Elections are built only
-through ``elections.services`` and ``elections.workflow``, one step of the officer's flow at a
-time, so a factory-made record carries the same history, timestamps and side effects as one made
-on a tablet. ``ElectionFactory`` has one trait per state that can be reached:
+through ``elections.staging`` (the walk the demo data uses too): ``elections.services`` and
+``elections.workflow``, one step of the officer's flow at a time, so a factory-made record carries
+the same history, timestamps and side effects as one made on a tablet. ``ElectionFactory`` has one trait per state that can be reached:
 
 - ``draft``: just started, nothing but the parent (the default);
 - ``ready``: every step done and signed; passes ``rules.submission_problems``; still a draft;
