@@ -152,7 +152,7 @@ def test_the_workspace_requires_signing_in(client):
 
 
 def test_every_auditor_url_is_behind_the_auditor_check():
-    from elections import urls_audit
+    from elections.audit import urls as urls_audit
 
     for pattern in urls_audit.urlpatterns:
         assert getattr(pattern.callback, "auditor_only", False), pattern.name

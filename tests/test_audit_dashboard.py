@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from elections import charts, selectors_audit
+from elections.audit import charts
+from elections.audit import selectors as selectors_audit
 from elections.constants import Decision
 from elections.models import AccessAction, Election
 from tests.audit_helpers import (

@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from elections import exports
+from elections.audit import exports
 from elections.models import AccessAction, AccessLog, Election, ExportJob
-from elections.sealing import sealed_pdf_bytes
+from elections.records.sealing import sealed_pdf_bytes
 from tests.audit_helpers import last_entry, make_audit_user, off_the_event_loop, sealed_world
 
 EXPORT = reverse("audit:export_zip")
@@ -186,7 +186,7 @@ def test_a_large_export_is_built_by_the_worker_with_progress_and_a_download(
     job.refresh_from_db()
     assert job.state == ExportJob.State.READY, job.error
     assert job.done == job.total == 3 and job.size > 0
-    cleanup = DBTaskResult.objects.get(task_path="elections.tasks.expire_exports")
+    cleanup = DBTaskResult.objects.get(task_path="elections.audit.tasks.expire_exports")
     assert cleanup.status == "READY" and cleanup.run_after == job.expires_at
     assert job.expires_at - job.finished_at == timedelta(hours=settings.FORMSVC_EXPORT_LINK_HOURS)
     status = client.get(reverse("audit:export_status", args=[job.pk])).json()
@@ -252,7 +252,7 @@ def test_a_worker_refuses_a_queued_export_that_has_grown_beyond_the_maximum(
 def test_the_expiry_task_deletes_expired_export_files(auditor, world, settings):
     from django.core.files.storage import default_storage
 
-    from elections.tasks import expire_exports
+    from elections.audit.tasks import expire_exports
 
     job = ExportJob.objects.create(requested_by=auditor, query="office=SNA", total=2)
     job = exports.export_job_run(job_id=job.pk)

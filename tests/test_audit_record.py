@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from elections.constants import Status
 from elections.models import AccessAction
-from elections.sealing import sealed_pdf_bytes
+from elections.records.sealing import sealed_pdf_bytes
 from tests.audit_helpers import last_entry, make_audit_user, sealed_world, statements
 
 pytestmark = pytest.mark.django_db

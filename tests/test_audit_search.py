@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from elections import views_audit
+from elections.audit import views as views_audit
 from elections.constants import Decision, Status
 from elections.models import AccessAction, AccessLog
 from tests.audit_helpers import (

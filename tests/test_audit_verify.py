@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from elections import verify_uploads
+from elections.audit import verify_uploads
 from elections.models import AccessAction
-from elections.sealing import sealed_pdf_bytes
+from elections.records.sealing import sealed_pdf_bytes
 from tests.audit_helpers import last_entry, make_audit_user, sealed_world
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from elections import selectors, verification, workflow
+from elections import selectors, workflow
 from elections.constants import DeliveryMode, Performer, SignatureRole, Status
 from elections.models import Election, ElectionChild, SealedRecord, Signature
-from elections.snapshot import audit_events, build_chain
+from elections.records import verification
+from elections.records.snapshot import audit_events, build_chain
 from tests.audit_helpers import make_audit_user
 from tests.factories import STAFF_PASSWORD, ChildDataFactory, fresh, make_supervisor
 from tests.supervision import submitted, warning_codes

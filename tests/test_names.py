@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 
 from elections import rules, services, workflow
 from elections.constants import Decision, DeliveryMode, SignatureMethod, SignatureRole
-from elections.forms import ChildForm
 from elections.models import Child, Election, ElectionChild, Interpreter, Parent, Signature
 from elections.names import (
     clean_person_name,
@@ -29,6 +28,7 @@ from elections.names import (
     name_key,
     normalize_text,
 )
+from elections.officer.forms import ChildForm
 from tests.factories import (
     ChildDataFactory,
     ElectionFactory,

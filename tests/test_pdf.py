@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from elections import pdf, sealing
-from elections import snapshot as snap
 from elections.models import SealedRecord
-from elections.signing_keys import configured_files
+from elections.records import pdf, sealing
+from elections.records import snapshot as snap
+from elections.records.signing_keys import configured_files
 from tests.factories import ElectionFactory, ParentFactory, fresh
 from tests.records_support import (
     approve,

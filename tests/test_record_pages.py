@@ -14,8 +14,8 @@ from django.urls import reverse
 from elections import services, workflow
 from elections.constants import Decision, DeliveryMode, SignatureMethod, Status
 from elections.models import Child, Election
-from elections.sealed_state import SealedStandIn, election_as_shown
-from elections.sealing import sealed_pdf_bytes
+from elections.records.sealed_state import SealedStandIn, election_as_shown
+from elections.records.sealing import sealed_pdf_bytes
 from tests.factories import (
     STAGES,
     ChildDataFactory,

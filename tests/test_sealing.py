@@ -6,11 +6,12 @@ import json
 
 import pytest
 
-from elections import sealing, workflow
-from elections import snapshot as snap
+from elections import workflow
 from elections.constants import Decision
 from elections.models import Election, SealedRecord
 from elections.models.sealing import SealedRecordWriteOnce
+from elections.records import sealing
+from elections.records import snapshot as snap
 from tests.factories import ChildDataFactory, ElectionFactory, fresh
 from tests.records_support import approve, two_child_election
 

@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from elections import sealing, services, verification
+from elections import services
 from elections.models import SealedRecord
+from elections.records import sealing, verification
 from elections.selectors import election_queryset_for_rules
 from tests.factories import ElectionFactory, make_auditor, make_officer, parent_data
 from tests.records_support import (
@@ -327,7 +328,7 @@ def test_a_changed_stored_file_is_reported(record, sealed):
 
 
 def test_files_that_are_not_sealed_records_are_reported(tmp_path):
-    from elections.pdf import html_to_pdf
+    from elections.records.pdf import html_to_pdf
 
     assert verification.verify_pdf(b"not a pdf at all").codes == ["unreadable"]
     unsigned = html_to_pdf("<p>hello</p>", variant=None)

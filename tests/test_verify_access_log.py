@@ -5,9 +5,9 @@ import io
 import pytest
 from django.urls import reverse
 
-from elections import sealing
 from elections.models import AccessLog, SealedRecord
 from elections.models.audit import AccessAction
+from elections.records import sealing
 from tests.factories import make_auditor
 from tests.records_support import approve, two_child_election
 

@@ -405,7 +405,7 @@ def _minutes_label(minutes: float | None) -> str:
 def chart_per_month_by_decision(data: dict) -> Chart:
     from django.utils.translation import gettext as _
 
-    from .constants import Decision
+    from elections.constants import Decision
 
     months = data["months"]
     keys = [
@@ -492,7 +492,7 @@ def chart_per_month_by_office(data: dict, offices: dict[str, str]) -> Chart:
 def chart_interpreter_share(rows: list[dict]) -> Chart:
     from django.utils.translation import gettext as _
 
-    from .languages import language_name
+    from elections.languages import language_name
 
     names = [language_name(row["language"]) or row["language"] for row in rows]
     series = [
@@ -712,8 +712,9 @@ def dashboard_charts() -> list[Chart]:
     """Every chart of the auditor's dashboard, each with its text alternative."""
     from django.utils.translation import gettext as _
 
-    from . import selectors_audit
-    from .models import FieldOffice
+    from elections.models import FieldOffice
+
+    from . import selectors as selectors_audit
 
     offices = dict(FieldOffice.objects.values_list("code", "name"))
     per_month = selectors_audit.submitted_per_month(months=12)

@@ -5,8 +5,8 @@ marks their account as staff."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .constants import Role
-from .selectors import staff_profile_for
+from elections.constants import Role
+from elections.selectors import staff_profile_for
 
 
 class SupervisorAdminSite(admin.AdminSite):

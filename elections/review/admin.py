@@ -22,14 +22,15 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import busy, rules, selectors, workflow
+from elections import busy, rules, selectors, workflow
+from elections.constants import Decision, Role, Status
+from elections.languages import language_name
+from elections.models import ApprovalAttempt, Election
+from elections.records.sealed_state import election_as_shown
+from elections.records.snapshot import record_language
+from elections.templatetags.formsvc import local_time
+
 from .checklist import checklist
-from .constants import Decision, Role, Status
-from .languages import language_name
-from .models import ApprovalAttempt, Election
-from .sealed_state import election_as_shown
-from .snapshot import record_language
-from .templatetags.formsvc import local_time
 
 LINE_BREAK = mark_safe("<br>")
 

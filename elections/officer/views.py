@@ -16,8 +16,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import busy, rules, selectors, services, workflow
-from .constants import INTERPRETER_MODES, Decision, DeliveryMode, Role, SignatureRole, Status
+from elections import busy, rules, selectors, services, workflow
+from elections.constants import (
+    INTERPRETER_MODES,
+    Decision,
+    DeliveryMode,
+    Role,
+    SignatureRole,
+    Status,
+)
+from elections.middleware import too_large_message
+from elections.models import Facility
+from elections.records.sealed_state import election_as_shown
+from elections.signature_images import TOO_LARGE
+
 from .forms import (
     ChildForm,
     ChoicesForm,
@@ -30,10 +42,6 @@ from .forms import (
     StartForm,
     VoidForm,
 )
-from .middleware import too_large_message
-from .models import Facility
-from .sealed_state import election_as_shown
-from .signature_images import TOO_LARGE
 
 
 def _steps():

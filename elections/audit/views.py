@@ -26,11 +26,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import charts, exports, rules, selectors, selectors_audit, verify_uploads
-from .access_log import access_log_record, auditor_view
-from .forms_audit import FLAG_CHOICES, AccessLogSearchForm, AuditSearchForm, VerifyForm
-from .models import AccessAction, ExportJob
-from .sealed_state import election_as_shown
+from elections import rules, selectors
+from elections.access_log import access_log_record, auditor_view
+from elections.models import AccessAction, ExportJob
+from elections.records.sealed_state import election_as_shown
+
+from . import charts, exports, tasks, verify_uploads
+from . import selectors as audit_selectors
+from .forms import FLAG_CHOICES, AccessLogSearchForm, AuditSearchForm, VerifyForm
 
 PAGE_SIZE = 50
 
@@ -78,7 +81,7 @@ def list_row(election, *, flag_labels: dict[str, str], as_text) -> list[str]:
         as_text(election.created_at, election),
         as_text(election.submitted_at, election),
         as_text(election.approved_at, election),
-        "; ".join(flag_labels[f] for f in selectors_audit.election_flags(election)),
+        "; ".join(flag_labels[f] for f in audit_selectors.election_flags(election)),
     ]
 
 
@@ -103,7 +106,7 @@ def _utc_iso(moment, _election) -> str:
 def search(request):
     form = AuditSearchForm(request.GET if request.GET else None)
     filters = form.filters() if form.is_bound else AuditSearchForm(None).filters()
-    results = selectors_audit.audit_election_search(filters=filters)
+    results = audit_selectors.audit_election_search(filters=filters)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     flag_labels = _flag_labels()
     query = request.GET.copy()
@@ -120,7 +123,7 @@ def search(request):
                 {
                     "election": election,
                     "cells": list_row(election, flag_labels=flag_labels, as_text=_office_time),
-                    "flags": selectors_audit.election_flags(election),
+                    "flags": audit_selectors.election_flags(election),
                 }
                 for election in page.object_list
             ],
@@ -149,7 +152,7 @@ def _csv_safe(value: str) -> str:
 def search_csv(request):
     form = AuditSearchForm(request.GET if request.GET else None)
     filters = form.filters() if form.is_bound else AuditSearchForm(None).filters()
-    results = selectors_audit.audit_election_search(filters=filters)
+    results = audit_selectors.audit_election_search(filters=filters)
     count = results.count()
     maximum = settings.FORMSVC_CSV_EXPORT_MAX_ROWS
     detail = {"query": request.GET.urlencode(), "records": count, "maximum": maximum}
@@ -198,7 +201,7 @@ def _whole(minutes: float | None) -> int | None:
 @require_GET
 @auditor_view
 def record(request, pk):
-    election = selectors_audit.audit_election(election_id=pk)
+    election = audit_selectors.audit_election(election_id=pk)
     request.audited_election = election
     sealed = exports.sealed_record_for(election)
     # An approved or superseded record as it was sealed, not as the shared rows read today.
@@ -213,11 +216,11 @@ def record(request, pk):
             "fast": rules.is_fast_decision(election),
             "warnings": rules.warnings(election),
             "history": selectors.election_history(election=election),
-            "chain": selectors_audit.election_chain(election=election),
+            "chain": audit_selectors.election_chain(election=election),
             "sealed": sealed,
             "verification": verify_uploads.verify_stored(sealed) if sealed else None,
             "flag_labels": _flag_labels(),
-            "flags": selectors_audit.election_flags(election),
+            "flags": audit_selectors.election_flags(election),
         },
     )
 
@@ -226,7 +229,7 @@ def record(request, pk):
 @auditor_view(log_page=False)
 def record_pdf(request, pk):
     """The sealed PDF, byte for byte as stored at approval, checked against its SHA-256."""
-    election = selectors_audit.audit_election(election_id=pk)
+    election = audit_selectors.audit_election(election_id=pk)
     sealed = exports.sealed_record_for(election)
     if sealed is None:
         access_log_record(
@@ -275,7 +278,7 @@ def export_zip(request):
     params = QueryDict(query)
     form = AuditSearchForm(params if params else None)
     filters = form.filters() if form.is_bound else AuditSearchForm(None).filters()
-    elections = selectors_audit.audit_election_search(filters=filters)
+    elections = audit_selectors.audit_election_search(filters=filters)
     count = exports.exportable(elections).count()
     maximum = settings.FORMSVC_EXPORT_MAX_RECORDS
     detail = {"query": query, "records": count, "maximum": maximum}
@@ -318,7 +321,7 @@ def export_zip(request):
         )
         response["Content-Disposition"] = f'attachment; filename="records-{stamp}.zip"'
         return response
-    job = exports.export_job_start(requested_by=request.user, query=query, total=count)
+    job = tasks.export_job_start(requested_by=request.user, query=query, total=count)
     access_log_record(
         request=request,
         action=AccessAction.EXPORT_ZIP,
@@ -517,7 +520,7 @@ def access_log_row(entry) -> list[str]:
 def access_log(request):
     form = AccessLogSearchForm(request.GET if request.GET else None)
     filters = form.filters() if form.is_bound else AccessLogSearchForm(None).filters()
-    page = Paginator(selectors_audit.access_log_search(filters=filters), PAGE_SIZE).get_page(
+    page = Paginator(audit_selectors.access_log_search(filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -539,7 +542,7 @@ def access_log(request):
 def access_log_csv(request):
     form = AccessLogSearchForm(request.GET if request.GET else None)
     filters = form.filters() if form.is_bound else AccessLogSearchForm(None).filters()
-    entries = selectors_audit.access_log_search(filters=filters)
+    entries = audit_selectors.access_log_search(filters=filters)
     count = entries.count()
     # Recorded before the rows are read, so the export itself is part of what it exports.
     access_log_record(

@@ -28,14 +28,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from . import rules
-from .constants import Role, SignatureRole, Status
-from .history import performer_words, reason_label
-from .models import Election
-from .models.sealing import SealedRecord
+from elections import rules
+from elections.constants import Role, SignatureRole, Status
+from elections.errors import TransitionError
+from elections.history import performer_words, reason_label
+from elections.models import Election
+from elections.models.sealing import SealedRecord
+from elections.selectors import election_queryset_for_rules
+
 from .pdf import EmbeddedFile, collector_paused, html_to_pdf
 from .sealed_state import election_as_sealed
-from .selectors import election_queryset_for_rules
 from .signing_keys import certificate_sha256, ensure_signing_key
 from .snapshot import (
     HISTORY_SOURCES,
@@ -45,7 +47,6 @@ from .snapshot import (
     record_language,
     sha256_hex,
 )
-from .workflow import TransitionError
 
 logger = logging.getLogger("formsvc.sealing")
 

@@ -27,8 +27,8 @@ import logging
 from django.contrib.auth import get_user_model
 from django.db import models
 
-from .constants import Status
-from .models import (
+from elections.constants import Status
+from elections.models import (
     Child,
     Election,
     ElectionChild,
@@ -41,7 +41,8 @@ from .models import (
     Signature,
     StaffProfile,
 )
-from .models.sealing import SealedRecord
+from elections.models.sealing import SealedRecord
+
 from .snapshot import sha256_hex
 
 logger = logging.getLogger("formsvc.sealed_state")

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .constants import Decision, Status
-from .identifiers import normalize_a_number
-from .models import AccessAction, FieldOffice
+from elections.constants import Decision, Status
+from elections.identifiers import normalize_a_number
+from elections.models import AccessAction, FieldOffice
 
 
 class DateInput(forms.DateInput):

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
-from .constants import INTERPRETER_MODES, NO_ELECTION_METHODS, Status
-from .languages import country_name, language_name
-from .templatetags.formsvc import local_time
+from elections import rules
+from elections.constants import INTERPRETER_MODES, NO_ELECTION_METHODS, Status
+from elections.languages import country_name, language_name
+from elections.templatetags.formsvc import local_time
 
 PASS = "pass"
 FAIL = "fail"

@@ -27,10 +27,11 @@ from datetime import datetime
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import Child, Election, Parent, ParentChild
-from .models.sealing import SealedRecord
+from elections.models import Child, Election, Parent, ParentChild
+from elections.models.sealing import SealedRecord
+from elections.selectors import election_queryset_for_rules
+
 from .sealing import ATTACHMENT_NAME, sealed_pdf_bytes
-from .selectors import election_queryset_for_rules
 from .signing_keys import configured_files
 from .snapshot import (
     GENESIS,

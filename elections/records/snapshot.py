@@ -21,8 +21,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from . import rules
-from .models import Election, ElectionChild, Interpreter, Signature
+from elections import rules
+from elections.models import Election, ElectionChild, Interpreter, Signature
 
 SCHEMA = "formsvc.record/1"
 GENESIS = "0" * 64

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .constants import (
+from elections.constants import (
     INTERPRETER_MODES,
     ChildLocationKind,
     Decision,
@@ -19,17 +19,17 @@ from .constants import (
     RelationshipEvidence,
     SignatureMethod,
 )
-from .identifiers import normalize_a_number, normalize_optional_a_number
-from .languages import (
+from elections.identifiers import normalize_a_number, normalize_optional_a_number
+from elections.languages import (
     ALL_COUNTRY_CODES,
     ALL_LANGUAGE_CODES,
     country_choices,
     language_choices,
     language_name,
 )
-from .names import clean_person_name, clean_printed_text, normalize_text
-from .services import PRINTED_FIELDS, ChildData, InterpreterData, ParentData
-from .signature_images import clean_data_url
+from elections.names import clean_person_name, clean_printed_text, normalize_text
+from elections.services import PRINTED_FIELDS, ChildData, InterpreterData, ParentData
+from elections.signature_images import clean_data_url
 
 
 class DateInput(forms.DateInput):

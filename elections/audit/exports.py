@@ -1,7 +1,7 @@
 """Bulk export of sealed records: a ZIP of the stored PDFs, ``manifest.csv`` and its SHA-256.
 
 The same writer serves both ways out: a small export streams straight into the HTTP response, a
-large one is written to a file by the background worker (``elections.tasks``). Memory stays flat
+large one is written to a file by the background worker (``elections.audit.tasks``). Memory stays flat
 whatever the number of records: the records are read in chunks, each PDF is copied from storage
 in 64 KiB pieces, and the manifest's rows wait in a temporary file on disk, not in a list.
 
@@ -30,14 +30,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Election, ElectionChild, ExportJob
-from .models.sealing import SealedRecord
+from elections.models import Election, ElectionChild, ExportJob
+from elections.models.sealing import SealedRecord
 
 logger = logging.getLogger("formsvc.exports")
 
@@ -365,24 +364,9 @@ def stream_zip(
 # --- Background exports ------------------------------------------------------------------------
 
 
-def export_job_start(*, requested_by, query: str, total: int) -> ExportJob:
-    """Record the export and hand it to the background worker once the request commits."""
-    from .tasks import export_records_zip
-
-    export_jobs_expire()
-    job = ExportJob.objects.create(requested_by=requested_by, query=query, total=total)
-
-    def enqueue():
-        result = export_records_zip.enqueue(str(job.pk))
-        ExportJob.objects.filter(pk=job.pk).update(task_result_id=str(result.id))
-
-    transaction.on_commit(enqueue)
-    return job
-
-
 def _search_for(query: str) -> QuerySet[Election]:
-    from .forms_audit import AuditSearchForm
-    from .selectors_audit import audit_election_search
+    from .forms import AuditSearchForm
+    from .selectors import audit_election_search
 
     params = QueryDict(query)
     form = AuditSearchForm(params if params else None)
@@ -454,15 +438,7 @@ def export_job_run(*, job_id) -> ExportJob:
         ),
     )
     logger.info("export %s ready: %s records, %s bytes", job.pk, result.records, size)
-    _expire_later(now + timedelta(hours=settings.FORMSVC_EXPORT_LINK_HOURS))
     return ExportJob.objects.get(pk=job.pk)
-
-
-def _expire_later(when) -> None:
-    """Have the worker delete the file when its link expires, even if nobody comes back."""
-    from .tasks import expire_exports
-
-    expire_exports.using(run_after=when).enqueue()
 
 
 def export_jobs_expire() -> int:

@@ -35,10 +35,11 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
-from .constants import Decision, DeliveryMode, Status
-from .forms_audit import AccessLogFilters, AuditFilters
-from .models import AccessLog, Election, ElectionChild, FieldOffice
-from .selectors import election_queryset_for_rules
+from elections.constants import Decision, DeliveryMode, Status
+from elections.models import AccessLog, Election, ElectionChild, FieldOffice
+from elections.selectors import election_queryset_for_rules
+
+from .forms import AccessLogFilters, AuditFilters
 
 # --- Flags, as SQL -----------------------------------------------------------------------------
 
@@ -160,7 +161,7 @@ def _matching_elections(*, parent: Q, child: Q) -> QuerySet:
 
 def election_flags(election: Election) -> list[str]:
     """The flags of one listed election, from what the list already loaded (no query)."""
-    from . import rules
+    from elections import rules
 
     flags = []
     if rules.is_fast_decision(election):

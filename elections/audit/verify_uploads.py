@@ -21,7 +21,9 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
 
-from . import exports, verification
+from elections.records import verification
+
+from . import exports
 
 PDF_MAGIC = b"%PDF-"
 ZIP_MAGIC = b"PK\x03\x04"

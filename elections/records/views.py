@@ -15,10 +15,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from . import access_log, selectors
-from .models import Election
-from .models.audit import AccessAction
-from .models.sealing import SealedRecord
+from elections import access_log, selectors
+from elections.models import Election
+from elections.models.audit import AccessAction
+from elections.models.sealing import SealedRecord
+
 from .sealing import sealed_pdf_bytes, sha256_hex
 from .verification import verify_pdf, verify_stored
 
