@@ -43,7 +43,7 @@ def csrf_failure(request, reason=""):
     """A form posted after the tablet lost its session and its cookies (CSRF_FAILURE_VIEW).
 
     Without a session this is the same case as an expired one: sign in again and come back to the
-    page, where the browser restores what was typed (static/elections/js/flow.js). Nothing is
+    page, where the browser restores what was typed (static/js/flow.js). Nothing is
     saved from the refused post. Signed-in users, and the sign-in page itself, get Django's 403.
     """
     if not request.user.is_authenticated and request.path not in (

@@ -2,7 +2,7 @@
 call one service or workflow function, redirect.
 
 Every step saves to the database when it is posted, so a dropped connection or an expired session
-loses at most the page being typed, and the browser keeps even that (static/elections/js/flow.js).
+loses at most the page being typed, and the browser keeps even that (static/js/flow.js).
 """
 
 from django.conf import settings
@@ -111,7 +111,7 @@ def home(request):
         return redirect("audit:search")
     return render(
         request,
-        "elections/home.html",
+        "officer/home.html",
         {"lists": selectors.officer_home_elections(user=request.user)},
     )
 
@@ -139,7 +139,7 @@ def start(request):
             )
             return redirect("elections:resume", election.pk)
         return redirect("elections:parent", election.pk)
-    return render(request, "elections/start.html", {"form": form})
+    return render(request, "officer/start.html", {"form": form})
 
 
 def resume(request, pk):
@@ -193,7 +193,7 @@ def parent_step(request, pk):
         else:
             return redirect("elections:children", pk)
     return render(
-        request, "elections/step_parent.html", _context(election, rules.STEP_PARENT, form=form)
+        request, "officer/step_parent.html", _context(election, rules.STEP_PARENT, form=form)
     )
 
 
@@ -218,7 +218,7 @@ def children_step(request, pk):
     links = {link.child_id: link for link in election.parent.child_links.all()}
     return render(
         request,
-        "elections/step_children.html",
+        "officer/step_children.html",
         _context(election, rules.STEP_CHILDREN, form=form, links=links),
     )
 
@@ -283,7 +283,7 @@ def notice_step(request, pk):
             return redirect("elections:handover", pk)
     return render(
         request,
-        "elections/step_notice.html",
+        "officer/step_notice.html",
         _context(
             election,
             rules.STEP_NOTICE,
@@ -311,7 +311,7 @@ def handover(request, pk):
         return redirect("elections:parent_notice", pk)
     return render(
         request,
-        "elections/handover.html",
+        "officer/handover.html",
         _context(election, rules.STEP_DECISIONS, blocking=before),
     )
 
@@ -348,7 +348,7 @@ def parent_notice(request, pk):
     election = selectors.election_for_editor(user=request.user, election_id=pk)
     if not _parent_ready(election):
         return redirect("elections:resume", pk)
-    return _parent_screen(request, election, "elections/parent_notice.html")
+    return _parent_screen(request, election, "officer/parent_notice.html")
 
 
 @never_cache
@@ -378,7 +378,7 @@ def parent_choices(request, pk):
         for choice in Decision
     ]
     return _parent_screen(
-        request, election, "elections/parent_choices.html", form=form, options=options
+        request, election, "officer/parent_choices.html", form=form, options=options
     )
 
 
@@ -414,7 +414,7 @@ def parent_sign(request, pk):
     return _parent_screen(
         request,
         election,
-        "elections/parent_sign.html",
+        "officer/parent_sign.html",
         form=form,
         meaning=meaning,
         meaning_en=meaning_en,
@@ -427,7 +427,7 @@ def parent_sign(request, pk):
 def handback(request, pk):
     """The parent gives the tablet back. Shows no names: the screen may be seen by anyone."""
     election = selectors.election_for_editor(user=request.user, election_id=pk)
-    return _parent_screen(request, election, "elections/handback.html")
+    return _parent_screen(request, election, "officer/handback.html")
 
 
 # --- Staff signatures, review, submit ------------------------------------------------------
@@ -499,7 +499,7 @@ def staff_sign(request, pk):
     needs_legal = any(item.decision == Decision.CONSULT for item in election.covered.all())
     return render(
         request,
-        "elections/step_sign.html",
+        "officer/step_sign.html",
         _context(
             election,
             rules.STEP_STAFF_SIGN,
@@ -519,7 +519,7 @@ def review(request, pk):
         return response
     return render(
         request,
-        "elections/review.html",
+        "officer/review.html",
         _context(
             election,
             "review",
@@ -556,7 +556,7 @@ def submitted(request, pk):
     )
     if election.status != Status.SUBMITTED:
         return redirect("elections:summary", pk)
-    return render(request, "elections/submitted.html", {"election": election})
+    return render(request, "officer/submitted.html", {"election": election})
 
 
 @require_POST
@@ -585,7 +585,7 @@ def summary(request, pk):
     election = election_as_shown(selectors.election_for_editor(user=request.user, election_id=pk))
     return render(
         request,
-        "elections/summary.html",
+        "officer/summary.html",
         {
             "election": election,
             "warnings": rules.warnings(election),

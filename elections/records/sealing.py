@@ -189,7 +189,7 @@ def render_record_html(election: Election, snapshot: dict, *, snapshot_sha256: s
             "certificate": snapshot["seal"]["certificate"],
             "timestamped": bool(snapshot["seal"]["timestamp_authority"]),
         }
-        return render_to_string("elections/pdf/record.html", context)
+        return render_to_string("records/pdf/record.html", context)
 
 
 # --- The seal -------------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ def record_pdf(request, pk):
         logger.critical("stored PDF of %s does not match its SHA-256", election.reference)
         return render(
             request,
-            "elections/record_unavailable.html",
+            "records/record_unavailable.html",
             {"election": election},
             status=503,
         )
@@ -79,7 +79,7 @@ def _page(request, *, form, result, record=None, from_qr=False, status=200):
     election = record.election if record else None
     return render(
         request,
-        "elections/verify.html",
+        "records/verify.html",
         {
             "form": form,
             "result": result,
