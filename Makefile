@@ -41,6 +41,7 @@ run: venv
 test: system-deps venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=$(VENV)
 	$(MAKE) --no-print-directory check-messages
@@ -73,9 +74,11 @@ check-messages:
 	    done; \
 	done
 
+# ruff, and the layers of elections/ (import-linter contracts in pyproject.toml).
 lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 fmt: venv
 	$(PY) -m ruff check --fix-only .

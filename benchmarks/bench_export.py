@@ -31,8 +31,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "formsvc.settings")
 import django
 django.setup()
 from django.http import QueryDict
-from elections import exports, selectors_audit
-from elections.forms_audit import AuditSearchForm
+from elections.audit import exports, selectors as selectors_audit
+from elections.audit.forms import AuditSearchForm
 
 def peak_rss_kb():
     # This process's own high-water mark. ru_maxrss would not do: Linux carries it over from

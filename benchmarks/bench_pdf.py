@@ -55,7 +55,7 @@ def _approved_two_child_election():
 
 
 def _measure(election) -> tuple[float, float]:
-    from elections import pdf, sealing
+    from elections.records import pdf, sealing
 
     html = sealing.render_and_seal(election).html
 

@@ -10,7 +10,12 @@ class ElectionsConfig(AppConfig):
     def ready(self):
         from simple_history.signals import pre_create_historical_record
 
+        from . import workflow
         from .attribution import record_performer
+        from .records import sealing
 
         # Every historical model of the project has the performer fields (models/history.py).
         pre_create_historical_record.connect(record_performer, dispatch_uid="formsvc_performer")
+        # Approval seals inside its own transaction, though the core never imports records
+        # (workflow.py). Looked up at each call, so a test may replace sealing.election_seal.
+        workflow.approval_sealer_set(lambda *, election: sealing.election_seal(election=election))

@@ -25,7 +25,7 @@ class OversizedPostMiddleware:
     request goes on as a GET, the view renders its page, base.html shows
     ``request.too_large_message`` (translated when the page renders: in the parent's language on
     the parent's screens), and the status is 413. Nothing is saved; the browser restores what the
-    officer typed (static/elections/js/flow.js). Multipart posts are left to Django, which counts
+    officer typed (static/js/flow.js). Multipart posts are left to Django, which counts
     their files apart (the record verification upload).
     """
 

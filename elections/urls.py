@@ -1,33 +1,9 @@
-from django.urls import path
+"""The `elections` URL namespace: the officer's tablet flow and the sealed record's pages
+(the names stay `elections:...` whichever package serves them)."""
 
-from . import views, views_records
+from .officer import urls as officer_urls
+from .records import urls as records_urls
 
 app_name = "elections"
 
-urlpatterns = [
-    path("", views.home, name="home"),
-    path("elections/new/", views.start, name="start"),
-    path("elections/<uuid:pk>/", views.resume, name="resume"),
-    path("elections/<uuid:pk>/parent/", views.parent_step, name="parent"),
-    path("elections/<uuid:pk>/children/", views.children_step, name="children"),
-    path(
-        "elections/<uuid:pk>/children/<int:item_id>/remove/",
-        views.remove_child,
-        name="remove_child",
-    ),
-    path("elections/<uuid:pk>/notice/", views.notice_step, name="notice"),
-    path("elections/<uuid:pk>/handover/", views.handover, name="handover"),
-    path("elections/<uuid:pk>/for-parent/notice/", views.parent_notice, name="parent_notice"),
-    path("elections/<uuid:pk>/for-parent/choices/", views.parent_choices, name="parent_choices"),
-    path("elections/<uuid:pk>/for-parent/sign/", views.parent_sign, name="parent_sign"),
-    path("elections/<uuid:pk>/for-parent/thank-you/", views.handback, name="handback"),
-    path("elections/<uuid:pk>/signatures/", views.staff_sign, name="staff_sign"),
-    path("elections/<uuid:pk>/review/", views.review, name="review"),
-    path("elections/<uuid:pk>/submit/", views.submit, name="submit"),
-    path("elections/<uuid:pk>/submitted/", views.submitted, name="submitted"),
-    path("elections/<uuid:pk>/void/", views.void, name="void"),
-    path("elections/<uuid:pk>/summary/", views.summary, name="summary"),
-    path("elections/<uuid:pk>/record.pdf", views_records.record_pdf, name="record_pdf"),
-    path("verify/", views_records.verify_upload, name="verify"),
-    path("verify/<uuid:pk>/", views_records.verify_record, name="verify_record"),
-]
+urlpatterns = officer_urls.urlpatterns + records_urls.urlpatterns

@@ -12,6 +12,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,7 @@ from django.utils.translation import override
 from . import rules
 from .attribution import Attribution, attributed, by_staff_with_password
 from .constants import EDITABLE_STATUSES, Role, Status
+from .errors import PasswordNotConfirmed, RulesNotMet, StaleReview, TransitionError
 from .models import ApprovalAttempt, Election
 from .models.locking import allow_supersede
 from .names import is_readable_text, normalize_text
@@ -34,27 +36,6 @@ APPROVAL_ATTESTATION = _(
     "made after the notice shown in it, and I acknowledge that choice as a supervisor who neither "
     "presented nor witnessed this election."
 )
-
-
-class TransitionError(Exception):
-    """A transition that may not happen; the message is translated and safe to show."""
-
-    def __init__(self, message, *, problems: list[rules.Problem] | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.problems = problems or []
-
-
-class RulesNotMet(TransitionError):
-    pass
-
-
-class PasswordNotConfirmed(TransitionError):
-    """The supervisor did not re-enter their password, or entered a wrong one (recorded)."""
-
-
-class StaleReview(TransitionError):
-    """Someone acted on the election after the supervisor opened it; they must look again."""
 
 
 def _lock(election: Election) -> Election:
@@ -281,6 +262,28 @@ def _confirm_password(*, election: Election, actor, password: str) -> None:
         raise PasswordNotConfirmed(_("That password is not correct. The attempt was recorded."))
 
 
+# --- The seal made at approval ---------------------------------------------------------------
+# Sealing lives in ``elections.records``, a layer above this core (pyproject.toml's contracts),
+# yet it must run inside the approval's transaction. So records plugs its sealer in here at
+# start-up (``elections.apps``); approval without one is refused, never approved unsealed.
+
+_sealer = None
+
+
+def approval_sealer_set(sealer) -> None:
+    """Install ``sealer(election=...)``, called inside ``election_approve``'s transaction."""
+    global _sealer
+    _sealer = sealer
+
+
+def _seal_approved(election: Election) -> None:
+    if _sealer is None:
+        raise ImproperlyConfigured(
+            "No sealer is installed: elections.apps installs it at start-up."
+        )
+    _sealer(election=election)
+
+
 def election_approve(
     *,
     election: Election,
@@ -348,9 +351,7 @@ def election_approve(
         # The sealed PDF is made here, from the state just approved: if rendering, sealing or
         # storing fails, SealingFailed rolls the approval back with it (never approved without
         # its PDF). The superseded election keeps the PDF it was approved with.
-        from .sealing import election_seal
-
-        election_seal(election=locked)
+        _seal_approved(locked)
 
         reference, username = locked.reference, actor.get_username()
         transaction.on_commit(

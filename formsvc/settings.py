@@ -70,7 +70,7 @@ VAR_DIR = Path(env_str("FORMSVC_VAR_DIR", str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
     # The admin is the supervisors' approval queue; its site admits supervisors only.
-    "elections.admin_apps.FormsvcAdminConfig",
+    "elections.review.apps.FormsvcAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -161,7 +161,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "elections:home"
 LOGOUT_REDIRECT_URL = "login"
 # A form posted with no session and no CSRF cookie left: sign in again, then back to the page.
-CSRF_FAILURE_VIEW = "elections.views_auth.csrf_failure"
+CSRF_FAILURE_VIEW = "elections.accounts.csrf_failure"
 
 # Failed-login throttling: five wrong passwords lock that user from that address for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

@@ -121,7 +121,7 @@ def without_sealing(monkeypatch) -> None:
     Rendering and signing take about a second per approval and are tested with the sealing
     itself; an approved election made here has no sealed record.
     """
-    monkeypatch.setattr("elections.sealing.election_seal", lambda *, election: None)
+    monkeypatch.setattr("elections.records.sealing.election_seal", lambda *, election: None)
 
 
 def sealed_world() -> dict:

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from elections import rules, workflow
 from elections.constants import Decision
 from elections.models import Election
-from elections.signing_keys import issue, make_ca, write_pkcs12
+from elections.records.signing_keys import issue, make_ca, write_pkcs12
 from tests.factories import STAFF_PASSWORD, ChildDataFactory, ElectionFactory, fresh
 
 

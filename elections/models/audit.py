@@ -5,7 +5,7 @@ and every verification is one row (who, what, when, from where) that nobody can 
 delete. The model and its queryset refuse updates and deletes; on PostgreSQL a trigger refuses
 them again for raw SQL (migration ``audit`` RunPython).
 
-``ExportJob`` is a bulk export running in the background (``elections.tasks``): what was asked,
+``ExportJob`` is a bulk export running in the background (``elections.audit.tasks``): what was asked,
 how far it is, and where the finished ZIP is until its link expires.
 """
 

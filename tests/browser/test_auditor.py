@@ -27,7 +27,7 @@ from playwright.sync_api import expect
 from elections import services, workflow
 from elections.constants import Decision, DeliveryMode
 from elections.models import AccessAction, AccessLog, Election, ElectionChild, Signature
-from elections.sealing import sealed_pdf_bytes
+from elections.records.sealing import sealed_pdf_bytes
 from tests.audit_helpers import (
     el_paso,
     make_audit_user,

@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.test import RequestFactory
 
-from elections.admin import ElectionAdmin
 from elections.models import Election
+from elections.review.admin import ElectionAdmin
 from tests.supervision import submitted
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

@@ -7,7 +7,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from elections.signing_keys import SigningKeyMissing, ensure_signing_key
+from elections.records.signing_keys import SigningKeyMissing, ensure_signing_key
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             files, created = ensure_signing_key(allow_development=development or None)
         except SigningKeyMissing as error:
             raise CommandError(str(error)) from None
-        from elections.sealing import load_sealer
+        from elections.records.sealing import load_sealer
 
         sealer = load_sealer()
         verb = "Generated a development" if created else "Using the"

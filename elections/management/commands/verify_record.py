@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from elections.verification import verify_pdf
+from elections.records.verification import verify_pdf
 
 
 class Command(BaseCommand):

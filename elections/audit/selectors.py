@@ -1,0 +1,479 @@
+"""Reads for the auditor's workspace: search across every office, one record with its chain,
+the dashboard's figures, and the access log.
+
+Auditors read every field office (DESIGN.md §5); these selectors do not scope by office, so
+only views behind ``access_log.auditor_view`` call them. Every list costs the same number of
+queries at any size: a count, one page, and one prefetch of the children covered.
+"""
+
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+
+from elections.constants import Decision, DeliveryMode, Status
+from elections.models import AccessLog, Election, ElectionChild, FieldOffice
+from elections.selectors import election_queryset_for_rules
+
+from .forms import AccessLogFilters, AuditFilters
+
+# --- Flags, as SQL -----------------------------------------------------------------------------
+
+
+def _covered(**lookups) -> QuerySet[ElectionChild]:
+    return ElectionChild.objects.filter(election=OuterRef("pk"), **lookups)
+
+
+def fast_decision_q() -> Q:
+    """R13 as ``rules.is_fast_decision``: the last choice came sooner than the minimum after the
+    notice was delivered."""
+    deadline = ExpressionWrapper(
+        OuterRef("notice_delivered_at") + timedelta(minutes=settings.FORMSVC_MIN_DECISION_MINUTES),
+        output_field=DateTimeField(),
+    )
+    return (
+        Q(notice_delivered_at__isnull=False)
+        & Exists(_covered(decided_at__isnull=False))
+        & ~Exists(_covered(decided_at__gte=deadline))
+    )
+
+
+def consult_pending_q() -> Q:
+    """An approved election in which a parent chose to speak with a lawyer first: nothing is
+    final for that child until a new election is approved (R5)."""
+    return Q(status=Status.APPROVED) & Exists(_covered(decision=Decision.CONSULT))
+
+
+FLAG_FILTERS = {
+    "fast": fast_decision_q,
+    "telephone": lambda: Q(delivery_mode=DeliveryMode.INTERPRETER_TELEPHONE),
+    "superseded": lambda: Q(status=Status.SUPERSEDED),
+    # Each return stamps returned_at, and resubmitting keeps it: returned at least once.
+    "returned": lambda: Q(returned_at__isnull=False),
+    "consult_pending": consult_pending_q,
+}
+
+DATE_FIELDS = {"created": "created_at", "submitted": "submitted_at", "approved": "approved_at"}
+
+#: Sort columns that can be empty (an election not yet submitted or approved).
+NULLABLE_SORTS = frozenset({"submitted_at", "approved_at"})
+
+SORTS = {
+    "created": "created_at",
+    "submitted": "submitted_at",
+    "approved": "approved_at",
+    "name": "parent__full_name",
+    "a_number": "parent__a_number",
+    "office": "office__name",
+    "status": "status",
+}
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+# --- Search ------------------------------------------------------------------------------------
+
+
+def audit_election_search(*, filters: AuditFilters) -> QuerySet[Election]:
+    """Every election matching the filters, across all offices, sorted as asked.
+
+    Rows come with the office, the parent and the children covered (one prefetch), so a page of
+    any length costs the same queries.
+    """
+    qs = Election.objects.select_related("office", "parent").prefetch_related(
+        Prefetch("covered", queryset=ElectionChild.objects.select_related("child"))
+    )
+    # A parent or a child matches: one UNION subquery of election ids, each side an index
+    # lookup, rather than an OR the database can only check election by election.
+    if filters.a_number:
+        qs = qs.filter(
+            pk__in=_matching_elections(
+                parent=Q(parent__a_number=filters.a_number),
+                child=Q(child__a_number=filters.a_number),
+            )
+        )
+    if filters.name:
+        qs = qs.filter(
+            pk__in=_matching_elections(
+                parent=Q(parent__full_name__icontains=filters.name),
+                child=Q(child__full_name__icontains=filters.name),
+            )
+        )
+    if filters.offices:
+        qs = qs.filter(office__code__in=filters.offices)
+    column = DATE_FIELDS.get(filters.date_field, "created_at")
+    if filters.date_from:
+        qs = qs.filter(**{f"{column}__gte": _day_start(filters.date_from)})
+    if filters.date_to:
+        qs = qs.filter(**{f"{column}__lt": _day_start(filters.date_to + timedelta(days=1))})
+    if filters.statuses:
+        qs = qs.filter(status__in=filters.statuses)
+    if filters.decisions:
+        qs = qs.filter(Exists(_covered(decision__in=filters.decisions)))
+    for flag in filters.flags:
+        qs = qs.filter(FLAG_FILTERS[flag]())
+    descending = filters.sort.startswith("-")
+    column = SORTS.get(filters.sort.lstrip("-"), "created_at")
+    if column in NULLABLE_SORTS:
+        # Never submitted or approved: last, whichever the direction.
+        order = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+    else:
+        # A plain direction, so an index on the column serves it both ways.
+        order = F(column).desc() if descending else F(column).asc()
+    return qs.order_by(order, "-pk" if descending else "pk")
+
+
+def _matching_elections(*, parent: Q, child: Q) -> QuerySet:
+    """Ids of the elections whose parent matches ``parent`` or that cover a child matching
+    ``child`` (lookups on ElectionChild)."""
+    return (
+        Election.objects.filter(parent)
+        .values("pk")
+        .union(ElectionChild.objects.filter(child).values("election_id"), all=True)
+    )
+
+
+def election_flags(election: Election) -> list[str]:
+    """The flags of one listed election, from what the list already loaded (no query)."""
+    from elections import rules
+
+    flags = []
+    if rules.is_fast_decision(election):
+        flags.append("fast")
+    if election.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE:
+        flags.append("telephone")
+    if election.status == Status.SUPERSEDED:
+        flags.append("superseded")
+    if election.returned_at is not None:
+        flags.append("returned")
+    if election.status == Status.APPROVED and any(
+        item.decision == Decision.CONSULT for item in election.covered.all()
+    ):
+        flags.append("consult_pending")
+    return flags
+
+
+# --- One record --------------------------------------------------------------------------------
+
+
+def audit_election(*, election_id) -> Election:
+    """Any election, from any office, with everything the record page shows; 404 if none."""
+    try:
+        return (
+            election_queryset_for_rules()
+            .select_related("voided_by", "supersedes", "superseded_by")
+            .get(pk=election_id)
+        )
+    except (Election.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+def election_chain(*, election: Election) -> list[Election]:
+    """Every election of the same parent, oldest first: the ones it replaced, the ones that
+    replaced it, and any others (voided, in progress), so the auditor sees the whole story."""
+    return list(
+        Election.objects.filter(parent_id=election.parent_id)
+        .select_related("office", "supersedes")
+        .prefetch_related("covered")
+        .order_by("created_at", "pk")
+    )
+
+
+# --- Dashboard ---------------------------------------------------------------------------------
+
+
+#: Age buckets for queues and backlogs: (label key, lower bound inclusive).
+AGE_BUCKETS = (
+    ("lt1d", timedelta(0)),
+    ("1to2d", timedelta(days=1)),
+    ("2to7d", timedelta(days=2)),
+    ("1to4w", timedelta(days=7)),
+    ("gt4w", timedelta(days=28)),
+)
+#: Minutes from notice to decision: (label key, lower bound inclusive, in minutes).
+DECISION_BUCKETS = (
+    ("lt15m", 0),
+    ("15to30m", 15),
+    ("30to60m", 30),
+    ("1to2h", 60),
+    ("2to6h", 120),
+    ("6to24h", 360),
+    ("1to2d", 1440),
+    ("gt2d", 2880),
+)
+
+
+def month_starts(*, months: int, today: date | None = None) -> list[date]:
+    today = today or timezone.now().astimezone(UTC).date()
+    first = today.replace(day=1)
+    starts = []
+    year, month = first.year, first.month
+    for _ in range(months):
+        starts.append(date(year, month, 1))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(starts))
+
+
+#: Bits of the decision mask: each decision found among an election's children.
+MASK = {Decision.REUNIFY: 1, Decision.WAIVE: 2, Decision.CONSULT: 4}
+
+
+def _decision_mask() -> Subquery:
+    """The distinct decisions of an election's children as one number (``MASK`` bits), from
+    one small aggregate per election rather than one EXISTS per decision."""
+    code = Case(
+        *(When(decision=decision, then=Value(bit)) for decision, bit in MASK.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return Subquery(
+        ElectionChild.objects.filter(election=OuterRef("pk"))
+        .values("election")
+        .annotate(mask=Sum(code, distinct=True))
+        .values("mask"),
+        output_field=IntegerField(),
+    )
+
+
+def decision_category(mask: int | None) -> str:
+    """One word per election for the per-month chart: consult (nothing final yet) wins, then
+    reunify or waive when every child has it, mixed when both; none when no decision."""
+    mask = mask or 0
+    if mask & MASK[Decision.CONSULT]:
+        return "consult"
+    return {1: "reunify", 2: "waive", 3: "mixed"}.get(mask, "none")
+
+
+def submitted_per_month(*, months: int = 12) -> dict:
+    """Elections submitted per month (UTC), by decision and by field office."""
+    starts = month_starts(months=months)
+    since = _day_start(starts[0])
+    base = Election.objects.filter(submitted_at__gte=since).annotate(
+        month=TruncMonth("submitted_at", tzinfo=UTC)
+    )
+    by_decision = Counter()
+    for row in (
+        base.annotate(mask=_decision_mask())
+        .values("month", "mask")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        by_decision[(_as_month(row["month"]), decision_category(row["mask"]))] += row["n"]
+    by_office = Counter()
+    for row in base.values("month", "office__code").annotate(n=Count("pk")).order_by():
+        by_office[(_as_month(row["month"]), row["office__code"])] += row["n"]
+    return {"months": starts, "by_decision": by_decision, "by_office": by_office}
+
+
+def _as_month(value) -> date:
+    if isinstance(value, datetime):
+        return value.date().replace(day=1)
+    return value.replace(day=1)
+
+
+def interpreter_share_by_language(*, limit: int = 10) -> list[dict]:
+    """Per parent language: elections whose notice was delivered, and how many through an
+    interpreter in person or by telephone. The most frequent languages first."""
+    rows = (
+        Election.objects.filter(notice_delivered_at__isnull=False)
+        .exclude(status=Status.VOID)
+        .values("parent__primary_language")
+        .annotate(
+            total=Count("pk"),
+            in_person=Count("pk", filter=Q(delivery_mode=DeliveryMode.INTERPRETER_IN_PERSON)),
+            telephone=Count("pk", filter=Q(delivery_mode=DeliveryMode.INTERPRETER_TELEPHONE)),
+        )
+        .order_by("-total", "parent__primary_language")[:limit]
+    )
+    return [
+        {
+            "language": row["parent__primary_language"],
+            "total": row["total"],
+            "in_person": row["in_person"],
+            "telephone": row["telephone"],
+            "none": row["total"] - row["in_person"] - row["telephone"],
+        }
+        for row in rows
+    ]
+
+
+def _waited_bucket() -> Subquery:
+    """Per election, from one aggregate over its children: the key of the bucket that the time
+    from the notice to the last choice (R13) falls in."""
+    # The notice time is read through the child's own election (one value per group), so the
+    # subquery groups by election alone, as SQLite requires.
+    waited = ExpressionWrapper(
+        Max("decided_at") - Max("election__notice_delivered_at"), output_field=DurationField()
+    )
+    children = (
+        ElectionChild.objects.filter(election=OuterRef("pk"), decided_at__isnull=False)
+        .values("election")
+        .annotate(waited=waited)
+    )
+    bucket = Case(
+        *(
+            When(waited__gte=timedelta(minutes=low), then=Value(key))
+            for key, low in reversed(DECISION_BUCKETS)
+        ),
+        default=Value(DECISION_BUCKETS[0][0]),
+        output_field=CharField(),
+    )
+    return Subquery(children.annotate(bucket=bucket).values("bucket"), output_field=CharField())
+
+
+def decision_time_distribution() -> dict:
+    """How long parents had between notice and decision: a histogram and the median, in
+    minutes. Two queries whatever the number of elections."""
+    decided = (
+        Election.objects.filter(notice_delivered_at__isnull=False)
+        .exclude(status=Status.VOID)
+        .filter(Exists(_covered(decided_at__isnull=False)))
+    )
+    counts = Counter(
+        {
+            row["bucket"]: row["n"]
+            for row in decided.annotate(bucket=_waited_bucket())
+            .values("bucket")
+            .annotate(n=Count("pk"))
+            .order_by()
+        }
+    )
+    total = sum(counts.values())
+    median = None
+    if total:
+        # The middle value (the lower middle for an even count), read with one ordered query.
+        middle = (
+            decided.annotate(last=Max("covered__decided_at"))
+            .annotate(
+                waited=ExpressionWrapper(
+                    F("last") - F("notice_delivered_at"), output_field=DurationField()
+                )
+            )
+            .order_by("waited")
+            .values_list("waited", flat=True)[(total - 1) // 2]
+        )
+        median = middle / timedelta(minutes=1) if middle is not None else None
+    return {
+        "buckets": [(key, counts.get(key, 0)) for key, _low in DECISION_BUCKETS],
+        "total": total,
+        "median_minutes": median,
+        "minimum_minutes": settings.FORMSVC_MIN_DECISION_MINUTES,
+    }
+
+
+def returns_per_office() -> list[dict]:
+    """Per field office: elections submitted, elections returned at least once, and returns
+    (each return is counted once, however many edits followed it)."""
+    offices = list(FieldOffice.objects.order_by("name"))
+    submitted = Counter(
+        dict(
+            Election.objects.filter(submitted_at__isnull=False)
+            .values_list("office_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    )
+    returned = Counter(
+        dict(
+            Election.objects.filter(returned_at__isnull=False)
+            .values_list("office_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+    )
+    # A return stamps returned_at; every history row of that return carries the same stamp.
+    events = Counter(
+        office_id
+        for office_id, _pk, _stamp in Election.history.filter(status=Status.RETURNED)
+        .values_list("office_id", "id", "returned_at")
+        .distinct()
+        .order_by()
+    )
+    return [
+        {
+            "office": office,
+            "submitted": submitted.get(office.pk, 0),
+            "returned": returned.get(office.pk, 0),
+            "returns": events.get(office.pk, 0),
+        }
+        for office in offices
+    ]
+
+
+def _age_bucket(column: str, now: datetime):
+    return Case(
+        *(
+            When(**{f"{column}__lte": now - low}, then=Value(key))
+            for key, low in reversed(AGE_BUCKETS)
+        ),
+        default=Value(AGE_BUCKETS[0][0]),
+        output_field=CharField(),
+    )
+
+
+def _aged(qs: QuerySet, column: str) -> dict:
+    now = timezone.now()
+    counts = Counter()
+    for row in (
+        qs.annotate(bucket=_age_bucket(column, now))
+        .values("bucket", "office__code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        counts[(row["bucket"], row["office__code"])] += row["n"]
+    return {"buckets": [key for key, _low in AGE_BUCKETS], "counts": counts}
+
+
+def approval_queue_age() -> dict:
+    """Elections awaiting approval, by how long they have waited and by office."""
+    return _aged(Election.objects.filter(status=Status.SUBMITTED), "submitted_at")
+
+
+def consult_pending_backlog() -> dict:
+    """Approved elections with a child whose parent chose to consult a lawyer, by how long ago
+    they were approved and by office: each needs a new, final election."""
+    return _aged(Election.objects.filter(consult_pending_q()), "approved_at")
+
+
+# --- Access log --------------------------------------------------------------------------------
+
+
+def access_log_search(*, filters: AccessLogFilters) -> QuerySet[AccessLog]:
+    qs = AccessLog.objects.select_related("election")
+    if filters.username:
+        qs = qs.filter(username__iexact=filters.username)
+    if filters.actions:
+        qs = qs.filter(action__in=filters.actions)
+    if filters.date_from:
+        qs = qs.filter(at__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        qs = qs.filter(at__lt=_day_start(filters.date_to + timedelta(days=1)))
+    return qs.order_by("-at", "-id")

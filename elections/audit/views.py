@@ -1,0 +1,565 @@
+"""The auditor's workspace: search, record, PDF download, exports, verification, dashboard and
+the access log. Read-only across every field office; every view is ``auditor_view`` (auditors
+only, each look recorded in the access log).
+"""
+
+import csv
+import hashlib
+import json
+from datetime import UTC
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from elections import rules, selectors
+from elections.access_log import access_log_record, auditor_view
+from elections.models import AccessAction, ExportJob
+from elections.records.sealed_state import election_as_shown
+
+from . import charts, exports, tasks, verify_uploads
+from . import selectors as audit_selectors
+from .forms import FLAG_CHOICES, AccessLogSearchForm, AuditSearchForm, VerifyForm
+
+PAGE_SIZE = 50
+
+
+# --- The list's columns, shared by the page and the CSV --------------------------------------
+
+
+def _flag_labels() -> dict[str, str]:
+    return {key: str(label) for key, label in FLAG_CHOICES}
+
+
+def list_columns() -> list[str]:
+    """The search list's columns, in order; the CSV export has exactly these."""
+    return [
+        _("Reference"),
+        _("Record id"),
+        _("Parent"),
+        _("Parent's A-number"),
+        _("Children"),
+        _("Decisions"),
+        _("Field office"),
+        _("Status"),
+        _("Started"),
+        _("Submitted"),
+        _("Approved"),
+        _("Flags"),
+    ]
+
+
+def list_row(election, *, flag_labels: dict[str, str], as_text) -> list[str]:
+    """One election as the list shows it; ``as_text`` formats a moment (office time on the
+    page, UTC ISO 8601 in the CSV)."""
+    covered = list(election.covered.all())
+    return [
+        election.reference,
+        str(election.pk),
+        election.parent.full_name,
+        election.parent.a_number_display,
+        "; ".join(
+            f"{item.child.full_name} ({item.child.a_number_display or '—'})" for item in covered
+        ),
+        "; ".join(item.get_decision_display() or _("none") for item in covered),
+        election.office.name,
+        election.get_status_display(),
+        as_text(election.created_at, election),
+        as_text(election.submitted_at, election),
+        as_text(election.approved_at, election),
+        "; ".join(flag_labels[f] for f in audit_selectors.election_flags(election)),
+    ]
+
+
+def _office_time(moment, election) -> str:
+    """Compact, in the office's time zone with its offset: 2026-05-18 14:05 (UTC-06:00)."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment, election.office.tz)
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def _utc_iso(moment, _election) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else ""
+
+
+# --- Search ----------------------------------------------------------------------------------
+
+
+@require_GET
+@auditor_view
+def search(request):
+    form = AuditSearchForm(request.GET if request.GET else None)
+    filters = form.filters() if form.is_bound else AuditSearchForm(None).filters()
+    results = audit_selectors.audit_election_search(filters=filters)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    flag_labels = _flag_labels()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/search.html",
+        {
+            "form": form,
+            "filter_problems": form.messages,
+            "page": page,
+            "columns": list_columns(),
+            "rows": [
+                {
+                    "election": election,
+                    "cells": list_row(election, flag_labels=flag_labels, as_text=_office_time),
+                    "flags": audit_selectors.election_flags(election),
+                }
+                for election in page.object_list
+            ],
+            "query": query.urlencode(),
+            "flag_labels": flag_labels,
+            "stream_max": settings.FORMSVC_EXPORT_STREAM_MAX,
+            "export_max": settings.FORMSVC_EXPORT_MAX_RECORDS,
+        },
+    )
+
+
+class _Echo:
+    """A file-like object csv.writer writes a row into, so each row is streamed as it comes."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_safe(value: str) -> str:
+    # A cell that a spreadsheet would run as a formula is written as text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@require_GET
+@auditor_view(log_page=False)
+def search_csv(request):
+    form = AuditSearchForm(request.GET if request.GET else None)
+    filters = form.filters() if form.is_bound else AuditSearchForm(None).filters()
+    results = audit_selectors.audit_election_search(filters=filters)
+    count = results.count()
+    maximum = settings.FORMSVC_CSV_EXPORT_MAX_ROWS
+    detail = {"query": request.GET.urlencode(), "records": count, "maximum": maximum}
+    if count > maximum:
+        access_log_record(
+            request=request,
+            action=AccessAction.EXPORT_CSV,
+            detail={**detail, "refused": True},
+            status_code=302,
+        )
+        messages.error(
+            request,
+            _(
+                "This search has %(count)s records; a CSV export holds at most %(max)s. "
+                "Narrow the search and export again."
+            )
+            % {"count": f"{count:,}", "max": f"{maximum:,}"},
+        )
+        return redirect(reverse("audit:search") + "?" + request.GET.urlencode())
+    access_log_record(
+        request=request, action=AccessAction.EXPORT_CSV, detail=detail, status_code=200
+    )
+    flag_labels = _flag_labels()
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff"  # spreadsheets read UTF-8 names correctly with the byte-order mark
+        yield writer.writerow(list_columns())
+        for election in results.iterator(chunk_size=500):
+            cells = list_row(election, flag_labels=flag_labels, as_text=_utc_iso)
+            yield writer.writerow([_csv_safe(cell) for cell in cells])
+
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="elections-{stamp}.csv"'
+    return response
+
+
+# --- One record --------------------------------------------------------------------------------
+
+
+def _whole(minutes: float | None) -> int | None:
+    return None if minutes is None else int(minutes)
+
+
+@require_GET
+@auditor_view
+def record(request, pk):
+    election = audit_selectors.audit_election(election_id=pk)
+    request.audited_election = election
+    sealed = exports.sealed_record_for(election)
+    # An approved or superseded record as it was sealed, not as the shared rows read today.
+    election = election_as_shown(election)
+    return render(
+        request,
+        "audit/record.html",
+        {
+            "election": election,
+            "signatures": {s.role: s for s in election.signatures.all()},
+            "minutes": _whole(rules.minutes_to_decide(election)),
+            "fast": rules.is_fast_decision(election),
+            "warnings": rules.warnings(election),
+            "history": selectors.election_history(election=election),
+            "chain": audit_selectors.election_chain(election=election),
+            "sealed": sealed,
+            "verification": verify_uploads.verify_stored(sealed) if sealed else None,
+            "flag_labels": _flag_labels(),
+            "flags": audit_selectors.election_flags(election),
+        },
+    )
+
+
+@require_GET
+@auditor_view(log_page=False)
+def record_pdf(request, pk):
+    """The sealed PDF, byte for byte as stored at approval, checked against its SHA-256."""
+    election = audit_selectors.audit_election(election_id=pk)
+    sealed = exports.sealed_record_for(election)
+    if sealed is None:
+        access_log_record(
+            request=request, action=AccessAction.PDF, election=election, status_code=404
+        )
+        raise Http404(_("This election has no sealed PDF: it was never approved."))
+    with sealed.pdf.open("rb") as handle:
+        data = handle.read()
+    sha256 = hashlib.sha256(data).hexdigest()
+    detail = {"sha256": sha256, "size": len(data)}
+    if sha256 != sealed.pdf_sha256:
+        # Never hand out bytes that are not what was sealed; the record page says why.
+        access_log_record(
+            request=request,
+            action=AccessAction.PDF,
+            election=election,
+            detail={**detail, "refused": True, "sealed_sha256": sealed.pdf_sha256},
+            status_code=302,
+        )
+        messages.error(
+            request,
+            _(
+                "The stored PDF no longer matches the SHA-256 recorded when it was sealed, so it "
+                "is not served. Report this record."
+            ),
+        )
+        return redirect("audit:record", election.pk)
+    access_log_record(
+        request=request, action=AccessAction.PDF, election=election, detail=detail, status_code=200
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{exports.pdf_file_name(election)}"'
+    response["Content-Length"] = str(len(data))
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-SHA256"] = sha256
+    return response
+
+
+# --- Bulk export -------------------------------------------------------------------------------
+
+
+@require_POST
+@auditor_view(log_page=False)
+def export_zip(request):
+    query = request.POST.get("query", "")
+    params = QueryDict(query)
+    form = AuditSearchForm(params if params else None)
+    filters = form.filters() if form.is_bound else AuditSearchForm(None).filters()
+    elections = audit_selectors.audit_election_search(filters=filters)
+    count = exports.exportable(elections).count()
+    maximum = settings.FORMSVC_EXPORT_MAX_RECORDS
+    detail = {"query": query, "records": count, "maximum": maximum}
+    back = reverse("audit:search") + ("?" + query if query else "")
+    if count == 0:
+        access_log_record(
+            request=request,
+            action=AccessAction.EXPORT_ZIP,
+            detail={**detail, "refused": True},
+            status_code=302,
+        )
+        messages.error(request, _("No record in this search has a sealed PDF to export."))
+        return redirect(back)
+    if count > maximum:
+        access_log_record(
+            request=request,
+            action=AccessAction.EXPORT_ZIP,
+            detail={**detail, "refused": True},
+            status_code=302,
+        )
+        messages.error(
+            request,
+            _(
+                "This search has %(count)s sealed records; an export holds at most %(max)s. "
+                "Narrow the search and export again."
+            )
+            % {"count": f"{count:,}", "max": f"{maximum:,}"},
+        )
+        return redirect(back)
+    if count <= settings.FORMSVC_EXPORT_STREAM_MAX:
+        access_log_record(
+            request=request,
+            action=AccessAction.EXPORT_ZIP,
+            detail={**detail, "mode": "streamed"},
+            status_code=200,
+        )
+        stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+        response = StreamingHttpResponse(
+            exports.stream_zip(elections), content_type="application/zip"
+        )
+        response["Content-Disposition"] = f'attachment; filename="records-{stamp}.zip"'
+        return response
+    job = tasks.export_job_start(requested_by=request.user, query=query, total=count)
+    access_log_record(
+        request=request,
+        action=AccessAction.EXPORT_ZIP,
+        detail={**detail, "mode": "background", "job": str(job.pk)},
+        status_code=302,
+    )
+    messages.info(
+        request,
+        _("%(count)s records are being exported in the background.") % {"count": f"{count:,}"},
+    )
+    return redirect("audit:export_job", job.pk)
+
+
+def _own_job(request, pk) -> ExportJob:
+    return get_object_or_404(ExportJob, pk=pk, requested_by=request.user)
+
+
+@require_GET
+@auditor_view
+def export_list(request):
+    exports.export_jobs_expire()
+    jobs = ExportJob.objects.filter(requested_by=request.user).order_by("-created_at")[:50]
+    return render(
+        request,
+        "audit/exports.html",
+        {"jobs": jobs, "link_hours": settings.FORMSVC_EXPORT_LINK_HOURS},
+    )
+
+
+@require_GET
+@auditor_view
+def export_job(request, pk):
+    job = _own_job(request, pk)
+    return render(
+        request,
+        "audit/export_job.html",
+        {"job": job, "link_hours": settings.FORMSVC_EXPORT_LINK_HOURS},
+    )
+
+
+@require_GET
+@auditor_view(log_page=False)
+def export_status(request, pk):
+    # Polled every second or two by the progress bar: it shows no record, so it is not logged
+    # (the job page and the download are).
+    job = _own_job(request, pk)
+    return JsonResponse(
+        {
+            "state": job.state,
+            "state_label": job.get_state_display(),
+            "done": job.done,
+            "total": job.total,
+            "percent": job.percent,
+            "download_url": reverse("audit:export_download", args=[job.pk])
+            if job.is_downloadable
+            else None,
+            "manifest_sha256": job.manifest_sha256,
+            "error": job.error,
+        }
+    )
+
+
+@require_GET
+@auditor_view(log_page=False)
+def export_download(request, pk):
+    job = _own_job(request, pk)
+    detail = {"job": str(job.pk), "records": job.total, "manifest_sha256": job.manifest_sha256}
+    if not job.is_downloadable:
+        exports.export_jobs_expire()
+        access_log_record(
+            request=request,
+            action=AccessAction.EXPORT_DOWNLOAD,
+            detail={**detail, "refused": True, "state": job.state},
+            status_code=410,
+        )
+        return render(
+            request,
+            "audit/export_job.html",
+            {"job": job, "gone": True, "link_hours": settings.FORMSVC_EXPORT_LINK_HOURS},
+            status=410,
+        )
+    access_log_record(
+        request=request, action=AccessAction.EXPORT_DOWNLOAD, detail=detail, status_code=200
+    )
+    return FileResponse(
+        exports.open_export(job),
+        content_type="application/zip",
+        as_attachment=True,
+        filename=f"records-{job.created_at:%Y%m%dT%H%M%SZ}.zip",
+    )
+
+
+# --- Verify ----------------------------------------------------------------------------------
+
+
+def _verify_refused(request, reason: str):
+    access_log_record(
+        request=request,
+        action=AccessAction.VERIFY,
+        detail={"refused": True, "reason": reason},
+        status_code=413,
+    )
+    return render(
+        request, "audit/verify.html", {"form": VerifyForm(), "refusal": reason}, status=413
+    )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+@auditor_view(log_page=False)
+def verify(request):
+    """Upload one PDF or an exported ZIP; each file is reported valid, tampered or unknown.
+
+    The upload's size is checked before Django reads the body, so this view sets the upload
+    handlers itself and checks CSRF afterwards (``csrf_protect`` on ``_verify``).
+    """
+    if request.method == "POST":
+        refusal = verify_uploads.refuse_oversized_upload(request)
+        if refusal is not None:
+            return _verify_refused(request, refusal)
+        try:
+            request.POST  # noqa: B018 - reads the body through the upload handlers now
+        except verify_uploads.UploadTooLarge as error:
+            return _verify_refused(request, str(error))
+    return _verify(request)
+
+
+@csrf_protect
+def _verify(request):
+    if request.method != "POST":
+        access_log_record(request=request, action=AccessAction.PAGE, status_code=200)
+        return render(request, "audit/verify.html", {"form": VerifyForm()})
+    form = VerifyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        access_log_record(
+            request=request,
+            action=AccessAction.VERIFY,
+            detail={"refused": True, "reason": "no file"},
+            status_code=400,
+        )
+        return render(request, "audit/verify.html", {"form": form}, status=400)
+    report = verify_uploads.verify_upload(form.cleaned_data["file"])
+    status = 200 if report.refusal is None else 400
+    access_log_record(
+        request=request, action=AccessAction.VERIFY, detail=report.log_detail(), status_code=status
+    )
+    return render(
+        request, "audit/verify.html", {"form": VerifyForm(), "report": report}, status=status
+    )
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+
+
+@require_GET
+@auditor_view
+def dashboard(request):
+    return render(request, "audit/dashboard.html", {"charts": charts.dashboard_charts()})
+
+
+# --- Access log ------------------------------------------------------------------------------
+
+
+def access_log_columns() -> list[str]:
+    return [
+        _("When (UTC)"),
+        _("User"),
+        _("Role"),
+        _("Action"),
+        _("Address"),
+        _("Status"),
+        _("Record"),
+        _("IP address"),
+        _("Browser"),
+        _("Detail"),
+    ]
+
+
+def access_log_row(entry) -> list[str]:
+    return [
+        entry.at.astimezone(UTC).isoformat(timespec="seconds"),
+        entry.username,
+        entry.role,
+        entry.get_action_display(),
+        entry.path,
+        "" if entry.status_code is None else str(entry.status_code),
+        entry.election.reference if entry.election_id else "",
+        entry.ip_address or "",
+        entry.user_agent,
+        json.dumps(entry.detail, ensure_ascii=False, sort_keys=True) if entry.detail else "",
+    ]
+
+
+@require_GET
+@auditor_view
+def access_log(request):
+    form = AccessLogSearchForm(request.GET if request.GET else None)
+    filters = form.filters() if form.is_bound else AccessLogSearchForm(None).filters()
+    page = Paginator(audit_selectors.access_log_search(filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/access_log.html",
+        {
+            "form": form,
+            "filter_problems": form.messages,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+@auditor_view(log_page=False)
+def access_log_csv(request):
+    form = AccessLogSearchForm(request.GET if request.GET else None)
+    filters = form.filters() if form.is_bound else AccessLogSearchForm(None).filters()
+    entries = audit_selectors.access_log_search(filters=filters)
+    count = entries.count()
+    # Recorded before the rows are read, so the export itself is part of what it exports.
+    access_log_record(
+        request=request,
+        action=AccessAction.LOG_EXPORT,
+        detail={"query": request.GET.urlencode(), "entries": count + 1},
+        status_code=200,
+    )
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff"
+        yield writer.writerow(access_log_columns())
+        for entry in entries.iterator(chunk_size=1000):
+            yield writer.writerow([_csv_safe(cell) for cell in access_log_row(entry)])
+
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="access-log-{stamp}.csv"'
+    return response

@@ -1,0 +1,391 @@
+"""The supervisor's approval queue and review page (DESIGN.md §2, R7).
+
+The changelist is the queue of the supervisor's field office; the change page is a read-only
+review of the full record, the R1-R13 checklist, the warnings to acknowledge and the history,
+with two forms: approve and return. Both post to their own URL and call ``workflow``; nothing here
+writes to an election. An election of another office does not exist here (404 on every URL).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from elections import busy, rules, selectors, workflow
+from elections.constants import Decision, Role, Status
+from elections.languages import language_name
+from elections.models import ApprovalAttempt, Election
+from elections.records.sealed_state import election_as_shown
+from elections.records.snapshot import record_language
+from elections.templatetags.formsvc import local_time
+
+from .checklist import checklist
+
+LINE_BREAK = mark_safe("<br>")
+
+
+class ApproveForm(forms.Form):
+    # Nothing is required here: the workflow refuses (and records) a missing password itself.
+    password = forms.CharField(
+        label=_("Your password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    attestation = forms.BooleanField(label=workflow.APPROVAL_ATTESTATION, required=False)
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What the officer must correct"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class DecisionFilter(admin.SimpleListFilter):
+    title = _("decision")
+    parameter_name = "decision"
+
+    def lookups(self, request, model_admin):
+        return [*Decision.choices, ("none", _("No election recorded"))]
+
+    def queryset(self, request, queryset):
+        condition = selectors.election_decision_q(self.value()) if self.value() else None
+        return queryset.filter(condition) if condition is not None else queryset
+
+
+class FlagFilter(admin.SimpleListFilter):
+    title = _("flags")
+    parameter_name = "flag"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("fast", _("Decided faster than the minimum (R13)")),
+            ("telephone", _("Interpreter by telephone")),
+            ("unverified", _("Relationship not verified")),
+            ("no_election", _("Parent did not sign")),
+            ("consult_pending", _("Consult pending")),
+            ("returned_before", _("Returned before")),
+        ]
+
+    def queryset(self, request, queryset):
+        condition = selectors.election_flag_q(self.value()) if self.value() else None
+        return queryset.filter(condition) if condition is not None else queryset
+
+
+@admin.register(Election)
+class ElectionAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "parent_column",
+        "status_column",
+        "children_column",
+        "notice_column",
+        "decision_time_column",
+        "flags_column",
+        "officer_column",
+        "submitted_column",
+        "age_column",
+    )
+    list_display_links = ("parent_column",)
+    list_filter = ("status", DecisionFilter, FlagFilter)
+    search_fields = ("parent__full_name", "parent__a_number", "covered__child__full_name")
+    search_help_text = _("A-number (any format) or name of the parent or a child")
+    list_per_page = 50
+    # One COUNT instead of two on every page of the queue.
+    show_full_result_count = False
+    actions = None
+    review_template = "admin/elections/election/review.html"
+
+    # --- who may do what ----------------------------------------------------------------------
+
+    def _is_reviewer(self, request) -> bool:
+        return self.admin_site.has_permission(request)
+
+    def has_module_permission(self, request):
+        return self._is_reviewer(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_reviewer(request)
+
+    def has_add_permission(self, request):
+        return False  # elections are started on the officer's tablet
+
+    def has_change_permission(self, request, obj=None):
+        return False  # approve and return are their own forms, through workflow.py
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # nobody deletes an election (R9)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The only form the admin builds for an election is the history's read-only view.
+        return [field.name for field in self.opts.concrete_fields]
+
+    def get_queryset(self, request):
+        return selectors.election_queue(user=request.user)
+
+    def get_ordering(self, request):
+        # Awaiting approval first, then the oldest submission first (queue_rank: selectors).
+        return ("queue_rank", "submitted_at", "created_at")
+
+    def get_search_results(self, request, queryset, search_term):
+        by_a_number = selectors.election_search_q(search_term.strip())
+        if by_a_number is not None:
+            return queryset.filter(by_a_number), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def _in_scope_or_404(self, request, object_id) -> None:
+        try:
+            found = self.get_queryset(request).filter(pk=object_id).exists()
+        except (ValidationError, ValueError):  # a malformed id is just "not found"
+            found = False
+        if not found:
+            raise Http404
+
+    # --- the queue's columns ------------------------------------------------------------------
+
+    @admin.display(description=_("parent"), ordering="parent__full_name")
+    def parent_column(self, election):
+        return format_html(
+            "{}<br><span class='queue-muted'>{} · {}</span>",
+            election.parent.full_name,
+            election.parent.a_number_display,
+            election.reference,
+        )
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_column(self, election):
+        return format_html(
+            "<span class='queue-status queue-status-{}'>{}</span>",
+            election.status,
+            election.get_status_display(),
+        )
+
+    @admin.display(description=_("children and decisions"))
+    def children_column(self, election):
+        return format_html_join(
+            LINE_BREAK,
+            "{}: <strong>{}</strong>",
+            (
+                (item.child.full_name, item.get_decision_display() or _("no election recorded"))
+                for item in election.covered.all()
+            ),
+        )
+
+    @admin.display(description=_("notice and interpreter"))
+    def notice_column(self, election):
+        if not election.notice_language:
+            return "—"
+        interpreter = getattr(election, "interpreter", None) if election.uses_interpreter else None
+        return format_html(
+            "{}<br><span class='queue-muted'>{}{}</span>",
+            language_name(election.notice_language),
+            election.get_delivery_mode_display(),
+            f": {interpreter.full_name}" if interpreter else "",
+        )
+
+    @admin.display(description=_("notice to decision"))
+    def decision_time_column(self, election):
+        minutes = rules.minutes_to_decide(election)
+        if minutes is None:
+            return "—"
+        if rules.is_fast_decision(election):
+            return format_html(
+                "<span class='queue-flag'>{} min · {}</span>", int(minutes), _("R13: too fast")
+            )
+        return format_html("{} min", int(minutes))
+
+    @admin.display(description=_("flags"))
+    def flags_column(self, election):
+        flags = [warning.message for warning in rules.warnings(election)]
+        if election.returned_at:
+            flags.append(_("returned before"))
+        return format_html_join(
+            LINE_BREAK, "<span class='queue-flag'>{}</span>", ((flag,) for flag in flags)
+        )
+
+    @admin.display(description=_("officer"), ordering="presented_by__last_name")
+    def officer_column(self, election):
+        return election.presented_by.get_full_name() or election.presented_by.get_username()
+
+    @admin.display(description=_("submitted"), ordering="submitted_at")
+    def submitted_column(self, election):
+        if not election.submitted_at:
+            return "—"
+        return local_time(election.submitted_at, election.office.time_zone)
+
+    @admin.display(description=_("waiting"))
+    def age_column(self, election):
+        if election.status != Status.SUBMITTED or not election.submitted_at:
+            return "—"
+        return timesince(election.submitted_at, timezone.now())
+
+    # --- URLs: review, approve, return; every one scoped to the office ---------------------
+
+    def get_urls(self):
+        app, model = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/approve/",
+                self.admin_site.admin_view(self.approve_view),
+                name=f"{app}_{model}_approve",
+            ),
+            path(
+                "<path:object_id>/return/",
+                self.admin_site.admin_view(self.return_view),
+                name=f"{app}_{model}_return",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        election = selectors.election_for_review(user=request.user, election_id=object_id)
+        # An approved or superseded record is reviewed as it was sealed, not as the parent's
+        # and children's rows read today.
+        return self._review(request, election_as_shown(election))
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Revert is off (R9): a past version can be looked at, never posted back.
+        self._in_scope_or_404(request, object_id)
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        raise PermissionDenied
+
+    @method_decorator(busy.refuse_when_busy(back="admin:elections_election_change"))
+    def approve_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        election = selectors.election_for_review(user=request.user, election_id=object_id)
+        form = ApproveForm(request.POST)
+        form.is_valid()
+        try:
+            workflow.election_approve(
+                election=election,
+                actor=request.user,
+                password=form.cleaned_data.get("password", ""),
+                attestation_confirmed=form.cleaned_data.get("attestation", False),
+                acknowledged_warnings=request.POST.getlist("acknowledge"),
+                seen_token=form.cleaned_data.get("token", ""),
+            )
+        except workflow.TransitionError as error:
+            self._report_refusal(request, error)
+            return redirect(self._review_url(election))
+        messages.success(
+            request,
+            _("Election %(ref)s for %(parent)s is approved.")
+            % {"ref": election.reference, "parent": election.parent.full_name},
+        )
+        return redirect("admin:elections_election_changelist")
+
+    @method_decorator(busy.refuse_when_busy(back="admin:elections_election_change"))
+    def return_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        election = selectors.election_for_review(user=request.user, election_id=object_id)
+        form = ReturnForm(request.POST)
+        form.is_valid()
+        try:
+            workflow.election_return(
+                election=election,
+                actor=request.user,
+                reason=form.cleaned_data.get("reason", ""),
+                seen_token=form.cleaned_data.get("token", ""),
+            )
+        except workflow.TransitionError as error:
+            self._report_refusal(request, error)
+            return redirect(self._review_url(election))
+        messages.success(
+            request,
+            _("Election %(ref)s is returned to %(officer)s with your reason.")
+            % {
+                "ref": election.reference,
+                "officer": election.presented_by.get_full_name()
+                or election.presented_by.get_username(),
+            },
+        )
+        return redirect("admin:elections_election_changelist")
+
+    def _report_refusal(self, request, error: workflow.TransitionError) -> None:
+        messages.error(request, error.message)
+        for problem in error.problems:
+            messages.error(request, str(problem))
+
+    def _review_url(self, election) -> str:
+        return reverse("admin:elections_election_change", args=[election.pk])
+
+    # --- the review page ------------------------------------------------------------------
+
+    def _review(self, request, election):
+        profile = selectors.staff_profile_for(user=request.user)
+        is_supervisor_here = (
+            profile is not None
+            and profile.role == Role.SUPERVISOR
+            and profile.office_id == election.office_id
+        )
+        signers = {s.signer_id for s in election.signatures.all() if s.signer_id}
+        involved = request.user.pk in {election.presented_by_id, election.witness_id, *signers}
+        can_decide = election.status == Status.SUBMITTED and is_supervisor_here and not involved
+        warnings: dict[str, list] = {}
+        for warning in rules.warnings(election):
+            warnings.setdefault(warning.code, []).append(warning)
+        token = workflow.review_token(election)
+        minutes = rules.minutes_to_decide(election)
+        # The record in the language the sealed PDF will print it in, English beside (R10).
+        language = record_language(election)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Review %(ref)s") % {"ref": election.reference},
+            "subtitle": election.parent.full_name,
+            "election": election,
+            "minutes": None if minutes is None else int(minutes),
+            "fast": rules.is_fast_decision(election),
+            "record_language": language,
+            "english_beside": not language.startswith("en"),
+            "checklist": checklist(election, reviewer=request.user),
+            "warnings": [
+                {"code": code, "rule": items[0].rule, "messages": [w.message for w in items]}
+                for code, items in warnings.items()
+            ],
+            "can_decide": can_decide,
+            "involved": involved and election.status == Status.SUBMITTED,
+            "approve_form": ApproveForm(initial={"token": token}),
+            "return_form": ReturnForm(initial={"token": token}),
+            "attestation": workflow.APPROVAL_ATTESTATION,
+            "rounds": selectors.election_rounds(election=election),
+            "history": selectors.election_history(election=election),
+            "refused_attempts": ApprovalAttempt.objects.filter(election=election).select_related(
+                "actor"
+            ),
+            "consult_pending": election.status == Status.APPROVED
+            and any(item.decision == Decision.CONSULT for item in election.covered.all()),
+            "superseded_by": getattr(election, "superseded_by", None)
+            if election.status == Status.SUPERSEDED
+            else None,
+            "module_name": capfirst(self.opts.verbose_name_plural),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.review_template, context)

@@ -1,0 +1,24 @@
+"""The admin site is the supervisors' desk (DESIGN.md §2, §5): only supervisors get in, and
+superusers, who may look but never approve. Officers and auditors are refused even if someone
+marks their account as staff."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from elections.constants import Role
+from elections.selectors import staff_profile_for
+
+
+class SupervisorAdminSite(admin.AdminSite):
+    site_header = _("formsvc supervisor review")
+    site_title = _("formsvc supervisor review")
+    index_title = _("Approval queue")
+
+    def has_permission(self, request) -> bool:
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        if user.is_superuser:
+            return True
+        profile = staff_profile_for(user=user)
+        return profile is not None and profile.role == Role.SUPERVISOR

@@ -1,0 +1,283 @@
+"""The auditor's search: every filter, sorting, paging, bad input, query count, CSV export."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from elections.audit import views as views_audit
+from elections.constants import Decision, Status
+from elections.models import AccessAction, AccessLog
+from tests.audit_helpers import (
+    TELEPHONE,
+    el_paso,
+    last_entry,
+    make_audit_user,
+    san_antonio,
+    statements,
+    two_children,
+    without_sealing,
+)
+from tests.factories import ChildDataFactory
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("audit:search")
+CSV = reverse("audit:search_csv")
+
+
+@pytest.fixture
+def auditor(db):
+    return make_audit_user()
+
+
+@pytest.fixture
+def world(notices, monkeypatch):
+    """Elections in every state the filters tell apart, in two field offices."""
+    without_sealing(monkeypatch)
+    elp, sna = el_paso(), san_antonio()
+    records = {
+        "approved": elp.approved(
+            children=[ChildDataFactory(full_name="Ximena Quispe", a_number="A098765432")]
+        ),
+        "consult": elp.approved(decisions=Decision.CONSULT),
+        "fast": elp.election(stage="submitted"),
+        "returned": elp.returned(resubmit=True),
+        "draft": elp.election(stage="started"),
+        "telephone": sna.election(stage="submitted", **TELEPHONE),
+        "old": sna.approved(**two_children()),
+    }
+    records["new"] = sna.superseding(records["old"], decisions=Decision.WAIVE)
+    records["old"].refresh_from_db()
+    return {"elp": elp, "sna": sna, **records}
+
+
+def refs(response) -> set[str]:
+    return {row["election"].reference for row in response.context["rows"]}
+
+
+def search(client, **params):
+    response = client.get(SEARCH, params)
+    assert response.status_code == 200
+    return response
+
+
+def expect(world, *names) -> set[str]:
+    return {world[name].reference for name in names}
+
+
+def test_without_filters_every_election_of_every_office_is_listed(client, auditor, world):
+    client.force_login(auditor)
+    response = search(client)
+    assert refs(response) == expect(
+        world, "approved", "consult", "fast", "returned", "draft", "telephone", "old", "new"
+    )
+    assert response.context["page"].paginator.count == 8
+
+
+def test_an_a_number_in_any_format_finds_the_parent_or_a_child(client, auditor, world):
+    client.force_login(auditor)
+    parent = world["consult"].parent.a_number  # "A201000123"
+    dashed = f"{parent[1:4]}-{parent[4:7]}-{parent[7:]}"
+    assert refs(search(client, a_number=dashed)) == expect(world, "consult")
+    assert refs(search(client, a_number="98765432")) == expect(world, "approved")
+
+
+def test_a_name_matches_part_of_a_parent_or_a_child_name(client, auditor, world):
+    client.force_login(auditor)
+    assert refs(search(client, name="quispe")) == expect(world, "approved")
+    name = world["telephone"].parent.full_name.split()[1]
+    assert world["telephone"].reference in refs(search(client, name=name))
+
+
+def test_the_office_filter_takes_office_codes(client, auditor, world):
+    client.force_login(auditor)
+    assert refs(search(client, office="SNA")) == expect(world, "telephone", "old", "new")
+    assert len(refs(search(client, office=["SNA", "ELP"]))) == 8
+
+
+def test_the_date_range_filters_the_chosen_date(client, auditor, world):
+    client.force_login(auditor)
+    today = timezone.now().date()
+    assert len(refs(search(client, date_from=today.isoformat()))) == 8
+    assert refs(search(client, date_to=(today - timedelta(days=1)).isoformat())) == set()
+    approved = search(client, date_field="approved", date_from=today.isoformat())
+    assert refs(approved) == expect(world, "approved", "consult", "old", "new")
+
+
+FILTER_CASES = [
+    ({"status": "approved"}, ("approved", "consult", "new")),
+    ({"status": ["draft", "superseded"]}, ("draft", "old")),
+    ({"decision": "waive"}, ("new",)),
+    ({"decision": "consult"}, ("consult",)),
+    ({"flag": "fast"}, ("fast", "returned", "telephone")),
+    ({"flag": "telephone"}, ("telephone",)),
+    ({"flag": "superseded"}, ("old",)),
+    ({"flag": "returned"}, ("returned",)),
+    ({"flag": "consult_pending"}, ("consult",)),
+    ({"flag": ["fast", "telephone"]}, ("telephone",)),
+    ({"office": "ELP", "status": "submitted"}, ("fast", "returned")),
+]
+
+
+def test_each_status_decision_and_flag_filter_narrows_the_list(client, auditor, world):
+    # One world for every case: building it is the slow part.
+    client.force_login(auditor)
+    for params, names in FILTER_CASES:
+        assert refs(search(client, **params)) == expect(world, *names), params
+
+
+def test_a_nonsense_date_is_reported_and_the_rest_of_the_search_is_kept(client, auditor, world):
+    client.force_login(auditor)
+    response = search(client, office="SNA", date_from="2024-13-45", status="approved")
+    assert refs(response) == expect(world, "new")
+    problems = " ".join(response.context["filter_problems"])
+    assert "From" in problems and "not a date" in problems
+    assert "Some filters could not be used" in response.content.decode()
+
+
+def test_unknown_codes_are_named_and_left_out_while_known_ones_apply(client, auditor, world):
+    client.force_login(auditor)
+    response = search(
+        client, office=["SNA", "XYZ"], status=["approved", "bogus"], flag="nope", sort="height"
+    )
+    assert refs(response) == expect(world, "new")
+    problems = " ".join(response.context["filter_problems"])
+    for word in ("XYZ", "bogus", "nope", "height"):
+        assert word in problems
+
+
+def test_a_malformed_a_number_or_an_inverted_range_is_reported(client, auditor, world):
+    client.force_login(auditor)
+    response = search(client, a_number="B12", office="ELP")
+    assert "A-number" in " ".join(response.context["filter_problems"])
+    assert len(refs(response)) == 5
+    today = timezone.now().date()
+    response = search(
+        client, date_from=today.isoformat(), date_to=(today - timedelta(days=3)).isoformat()
+    )
+    assert "before the start date" in " ".join(response.context["filter_problems"])
+    assert len(refs(response)) == 8
+
+
+def test_the_list_sorts_by_the_chosen_column(client, auditor, world):
+    client.force_login(auditor)
+    names = [r["election"].parent.full_name for r in search(client, sort="name").context["rows"]]
+    assert names == sorted(names)
+    backwards = [
+        r["election"].parent.full_name for r in search(client, sort="-name").context["rows"]
+    ]
+    assert backwards == sorted(names, reverse=True)
+    approved = [r["election"] for r in search(client, sort="approved").context["rows"]]
+    stamps = [e.approved_at for e in approved if e.approved_at]
+    assert stamps == sorted(stamps)
+    assert approved[-1].approved_at is None  # never approved: last either way
+
+
+def test_the_list_is_paginated_and_keeps_the_filters(client, auditor, world, monkeypatch):
+    monkeypatch.setattr(views_audit, "PAGE_SIZE", 3)
+    client.force_login(auditor)
+    first = search(client, office="ELP")
+    assert len(first.context["rows"]) == 3
+    assert first.context["page"].paginator.num_pages == 2
+    assert "office=ELP&amp;page=2" in first.content.decode()
+    second = search(client, office="ELP", page=2)
+    assert len(second.context["rows"]) == 2
+    assert refs(first) | refs(second) == expect(
+        world, "approved", "consult", "fast", "returned", "draft"
+    )
+    assert len(search(client, office="ELP", page="banana").context["rows"]) == 3
+
+
+def test_the_list_shows_flags_status_and_office(client, auditor, world):
+    client.force_login(auditor)
+    html = search(client).content.decode()
+    for text in (
+        "Fast decision",
+        "Telephone interpreter",
+        "Consult pending",
+        "Returned at least once",
+        "San Antonio Field Office",
+        "Superseded",
+    ):
+        assert text in html
+
+
+def test_the_search_costs_the_same_queries_at_any_size(client, auditor, world):
+    client.force_login(auditor)
+    urls = [SEARCH, SEARCH + "?flag=fast&decision=reunify&sort=name", SEARCH + "?office=ELP"]
+    before = [statements(client, url) for url in urls]
+    for _ in range(4):
+        world["elp"].election(stage="submitted", **two_children())
+        world["sna"].approved()
+    after = [statements(client, url) for url in urls]
+    assert before == after
+    assert max(after) <= 10
+
+
+def test_opening_the_search_is_recorded_in_the_access_log(client, auditor, world):
+    client.force_login(auditor)
+    client.get(SEARCH, {"office": "SNA"}, REMOTE_ADDR="10.1.2.3", HTTP_USER_AGENT="AuditBrowser")
+    entry = last_entry()
+    assert entry.user == auditor and entry.username == "auditor" and entry.role == "auditor"
+    assert entry.action == AccessAction.PAGE
+    assert entry.path == SEARCH + "?office=SNA"
+    assert entry.ip_address == "10.1.2.3" and entry.user_agent == "AuditBrowser"
+    assert entry.status_code == 200
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def read_csv(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body[1:])))
+
+
+def test_the_csv_has_the_same_columns_and_rows_as_the_list(client, auditor, world):
+    client.force_login(auditor)
+    page = search(client, office="SNA", sort="name")
+    response = client.get(CSV, {"office": "SNA", "sort": "name"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment;" in response["Content-Disposition"]
+    rows = read_csv(response)
+    assert rows[0] == page.context["columns"]
+    assert [row[0] for row in rows[1:]] == [r["cells"][0] for r in page.context["rows"]]
+    old = next(row for row in rows[1:] if row[1] == str(world["old"].pk))
+    assert old[7] == Status.SUPERSEDED.label
+    assert old[10].endswith("+00:00")  # UTC, ISO 8601
+    assert "Superseded" in old[11]
+
+
+def test_the_csv_export_is_recorded_with_its_size(client, auditor, world):
+    client.force_login(auditor)
+    read_csv(client.get(CSV, {"status": "approved"}))
+    entry = last_entry()
+    assert entry.action == AccessAction.EXPORT_CSV
+    assert entry.detail["records"] == 3
+    assert entry.detail["query"] == "status=approved"
+
+
+def test_a_csv_beyond_the_maximum_is_refused_naming_the_maximum(client, auditor, world, settings):
+    settings.FORMSVC_CSV_EXPORT_MAX_ROWS = 5
+    client.force_login(auditor)
+    response = client.get(CSV, {"office": ["ELP", "SNA"]}, follow=True)
+    assert response.redirect_chain[0][1] == 302
+    assert "at most 5" in response.content.decode()
+    refused = AccessLog.objects.filter(action=AccessAction.EXPORT_CSV).get()
+    assert refused.detail["refused"] is True and refused.detail["maximum"] == 5
+    assert refs(response) == {r["election"].reference for r in response.context["rows"]}
+
+
+def test_a_name_that_looks_like_a_formula_is_written_as_text(client, auditor, world):
+    world["elp"].election(
+        stage="children", children=[ChildDataFactory(full_name="=HYPERLINK(evil)")]
+    )
+    client.force_login(auditor)
+    rows = read_csv(client.get(CSV, {"name": "HYPERLINK"}))
+    assert rows[1][4].startswith("'=HYPERLINK")
