@@ -260,7 +260,8 @@ def test_the_queue_searches_by_a_childs_a_number_and_by_names(
         witness=witness,
         children=[ChildDataFactory(full_name="Génesis Abigail Chávez", a_number="A099888777")],
     )
-    submitted(officer=officer, witness=witness)
+    # Another family, named so that no generated name can match the search by chance.
+    submitted(officer=officer, witness=witness, children=[ChildDataFactory(full_name="Iker Ramos")])
     assert rows(as_supervisor.get(QUEUE, {"q": "099-888-777"})) == [wanted.reference]
     assert rows(as_supervisor.get(QUEUE, {"q": "Génesis Abigail"})) == [wanted.reference]
     assert rows(as_supervisor.get(QUEUE, {"q": wanted.parent.full_name})) == [wanted.reference]
