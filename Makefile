@@ -50,9 +50,14 @@ test: system-deps venv
 	$(MAKE) --no-print-directory test-browser
 	$(MAKE) --no-print-directory test-postgres
 
-# Everything but the PostgreSQL and browser tests, on SQLite whatever DATABASE_URL the shell has.
+# Everything but the PostgreSQL and browser tests, on SQLite whatever DATABASE_URL the shell has,
+# spread over one worker per CPU (pytest-xdist; TEST_WORKERS=0 runs them in this process). Each
+# worker has its own in-memory database and temporary folders; --dist loadscope keeps a module on
+# one worker, so a module-scoped fixture (test_seed_demo_review's seeded demo) is built once.
+TEST_WORKERS ?= auto
 test-sqlite: venv
-	env -u DATABASE_URL $(PY) -m pytest -m "not postgres and not browser" --ignore=tests/postgres
+	env -u DATABASE_URL $(PY) -m pytest -m "not postgres and not browser" --ignore=tests/postgres \
+	    -n $(TEST_WORKERS) --dist loadscope
 
 # The Playwright tests in a process of their own: Playwright's sync API keeps an event loop
 # running in the main thread, which code that calls asyncio.run (pyHanko's signer) must not meet.

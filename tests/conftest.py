@@ -11,11 +11,15 @@ from tests.factories import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
     # Staff sign by re-entering their password (R6); the production hasher would make every
-    # signature in every test take a third of a second.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # signature in every test take a third of a second. Session-wide, so that module-scoped
+    # fixtures (a seeded demo) and the live server's threads hash quickly too.
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)
