@@ -11,11 +11,9 @@ copying the test database, opened with the project's own OPTIONS (settings.py).
 import html
 import re
 import sqlite3
-import threading
 
 import pytest
 from django.db import connection, connections
-from django.test import Client
 from django.urls import reverse
 
 from elections import workflow
@@ -23,6 +21,7 @@ from elections.constants import Status
 from elections.models import Election, SealedRecord
 from elections.templatetags.formsvc import local_time
 from tests.factories import STAFF_PASSWORD, ElectionFactory, fresh, make_supervisor
+from tests.races import at_once, signed_in
 from tests.supervision import submitted, warning_codes
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -58,37 +57,6 @@ def supervisors(office):
         make_supervisor(office, username="diane", first_name="Diane", last_name="Okafor"),
         make_supervisor(office, username="tomas", first_name="Tomás", last_name="Ruiz"),
     )
-
-
-def signed_in(user) -> Client:
-    # A 500 comes back as a response, as the browser would get it, instead of being raised.
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
-
-
-def at_once(*posts):
-    """Post each (client, url, data) from a thread of its own, released together."""
-    barrier = threading.Barrier(len(posts))
-    responses = [None] * len(posts)
-
-    def post(index, client, url, data):
-        try:
-            barrier.wait(timeout=30)
-            responses[index] = client.post(url, data)
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=post, args=(index, *arguments))
-        for index, arguments in enumerate(posts)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert all(response is not None for response in responses), "a request never finished"
-    return responses
 
 
 def messages_of(response) -> list[str]:

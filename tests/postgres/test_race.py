@@ -6,7 +6,6 @@ import time
 
 import pytest
 from django.db import connection, connections, transaction
-from django.test import Client
 from django.urls import reverse
 
 from elections import workflow
@@ -14,6 +13,7 @@ from elections.constants import Status
 from elections.models import Election, SealedRecord
 from elections.templatetags.formsvc import local_time
 from tests.factories import STAFF_PASSWORD, fresh, make_supervisor
+from tests.races import at_once, signed_in
 from tests.supervision import submitted, warning_codes
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -178,37 +178,6 @@ def test_the_second_supervisor_waits_on_the_row_lock_and_then_sees_the_first_dec
     assert Election.history.filter(id=election.pk, history_change_reason="approved").count() == 1
 
 
-def post_at_once(*posts):
-    """Post each (client, url, data) from a thread of its own, released together: two requests
-    of a real server, each on its own connection."""
-    barrier = threading.Barrier(len(posts))
-    responses = [None] * len(posts)
-
-    def post(index, client, url, data):
-        try:
-            barrier.wait(timeout=30)
-            responses[index] = client.post(url, data)
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=post, args=(index, *arguments))
-        for index, arguments in enumerate(posts)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert all(response is not None for response in responses), "a request never finished"
-    return responses
-
-
-def signed_in(user) -> Client:
-    client = Client(raise_request_exception=False)  # a 500 is a response, as a browser sees it
-    client.force_login(user)
-    return client
-
-
 def approval_post(election):
     return (
         reverse("admin:elections_election_approve", args=[election.pk]),
@@ -228,7 +197,7 @@ def test_two_supervisors_approving_at_once_in_the_admin_make_one_approval_and_th
     election = submitted(officer=officer, witness=witness)
     clients = [signed_in(supervisor) for supervisor in supervisors]
 
-    responses = post_at_once(*((client, *approval_post(election)) for client in clients))
+    responses = at_once(*((client, *approval_post(election)) for client in clients))
 
     assert [response.status_code for response in responses] == [302, 302]
     queue = reverse("admin:elections_election_changelist")
@@ -252,7 +221,7 @@ def test_an_approval_and_a_return_at_once_in_the_admin_leave_one_decision_and_te
     election = submitted(officer=officer, witness=witness)
     approving, returning = (signed_in(supervisor) for supervisor in supervisors)
 
-    responses = post_at_once(
+    responses = at_once(
         (approving, *approval_post(election)),
         (
             returning,
