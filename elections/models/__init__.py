@@ -1,4 +1,13 @@
 from .audit import AccessAction, AccessLog, ExportJob
+from .gate import (
+    API_SCOPES,
+    ApiToken,
+    DiscrepancyResolution,
+    RegistryDiscrepancy,
+    Removal,
+    RemovalFlag,
+    RemovalSource,
+)
 from .records import (
     Child,
     Election,
@@ -16,6 +25,13 @@ from .sealing import SealedRecord
 from .supervision import ApprovalAttempt
 
 __all__ = [
+    "API_SCOPES",
+    "ApiToken",
+    "DiscrepancyResolution",
+    "RegistryDiscrepancy",
+    "Removal",
+    "RemovalFlag",
+    "RemovalSource",
     "AccessAction",
     "AccessLog",
     "ApprovalAttempt",

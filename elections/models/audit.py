@@ -36,6 +36,10 @@ class AccessAction(models.TextChoices):
     EXPORT_DOWNLOAD = "export_download", _("Downloaded a finished export")
     VERIFY = "verify", _("Verified an uploaded file")
     LOG_EXPORT = "log_export", _("Exported the access log")
+    CLEARANCE = "clearance", _("Asked whether a parent may be removed")
+    REPORT = "report", _("Opened the report of parents removed without a documented choice")
+    FAMILY_UNIT = "family_unit", _("Registered a family unit")
+    REMOVAL = "removal", _("Recorded a removal")
 
 
 class AccessLogQuerySet(models.QuerySet):
@@ -58,11 +62,23 @@ class AccessLog(models.Model):
     """One access by an auditor (DESIGN.md §5: read records "all, read-only, logged")."""
 
     at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+    # Empty only for a command run on the server (``manage.py clearance``).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
         related_name="+",
         verbose_name=_("user"),
+        editable=False,
+    )
+    # The bearer token a service account used, for requests to the API.
+    token = models.ForeignKey(
+        "elections.ApiToken",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_log",
+        verbose_name=_("API token"),
         editable=False,
     )
     # Copied at the time of access: the log must read the same if the account is renamed.

@@ -149,6 +149,18 @@ class Parent(models.Model):
     date_of_birth = models.DateField(_("date of birth"))
     country_of_citizenship = models.CharField(_("country of citizenship"), max_length=2)
     primary_language = models.CharField(_("primary language"), max_length=8)
+    # Where the parent can be reached after removal, as the case system holds it (Recommendation 2).
+    home_country_contact = models.TextField(_("contact details in the home country"), blank=True)
+    # When the case system registered the family (``elections.intake``); empty if typed in.
+    registered_at = models.DateTimeField(_("registered by the case system"), null=True, blank=True)
+    registered_office = models.ForeignKey(
+        FieldOffice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("field office it was registered with"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = audit_history()
 

@@ -1,0 +1,1 @@
+"""The removal gate: may this parent be removed, and with which children?"""

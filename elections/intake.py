@@ -1,0 +1,1 @@
+"""Family-unit intake: the case system registers a parent and children before the officer starts."""

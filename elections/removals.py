@@ -1,0 +1,1 @@
+"""Removals as they happened, checked against the clearance of that moment."""
