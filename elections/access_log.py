@@ -69,6 +69,45 @@ def access_log_record(
     return entry
 
 
+#: The role recorded for an API request made with a service account's token.
+SERVICE_ROLE = "service"
+
+
+def service_access_record(
+    *,
+    action: AccessAction,
+    token=None,
+    request=None,
+    path: str = "",
+    method: str = "",
+    election=None,
+    detail: dict | None = None,
+    status_code: int | None = None,
+) -> AccessLog:
+    """Append one entry for what a system did through the API (``token``, with the request), or
+    for a command run on the server (no token, no request: ``path`` names the command)."""
+    if request is not None:
+        path = request.get_full_path()
+        method = request.method or ""
+    user = token.user if token is not None else None
+    entry = AccessLog.objects.create(
+        user=user,
+        token=token,
+        username=user.get_username() if user is not None else "manage.py",
+        role=SERVICE_ROLE if token is not None else "command",
+        action=action,
+        method=method,
+        path=path[:2000],
+        status_code=status_code,
+        election=election,
+        detail=detail or {},
+        ip_address=client_ip(request) if request is not None else None,
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX] if request else "",
+    )
+    logger.info("service access %s %s %s", entry.username, entry.action, entry.path)
+    return entry
+
+
 def auditor_view(view=None, *, log_page: bool = True):
     """Only auditors may open the view; each page they open is logged (``log_page``)."""
 
