@@ -242,6 +242,70 @@ def check_children(election) -> list[Problem]:
     return problems
 
 
+# --- R1, R2: what the case system reports -------------------------------------------------------
+
+#: The recorded facts a discrepancy with the case system can name, as the officer reads them.
+DISCREPANCY_FIELD_LABELS = {
+    "full_name": _("full name"),
+    "date_of_birth": _("date of birth"),
+    "country_of_citizenship": _("country of citizenship"),
+    "primary_language": _("primary language"),
+    "home_country_contact": _("contact details in the home country"),
+    "location_kind": _("where the child is held"),
+    "location_name": _("name and city of the placement"),
+    "relationship": _("relationship to the parent"),
+    "evidence": _("how the relationship was verified"),
+    "evidence_note": _("verification details"),
+}
+
+
+def discrepancy_field_label(field: str) -> str:
+    return str(DISCREPANCY_FIELD_LABELS.get(field, field))
+
+
+def open_discrepancies(election) -> list:
+    """The case system's unresolved contradictions of the parent's or a child's record, as
+    ``selectors.election_queryset_for_rules`` fetched them (the parent's ``discrepancies``)."""
+    return [d for d in election.parent.discrepancies.all() if d.resolved_at is None]
+
+
+def check_registry(election) -> list[Problem]:
+    """R1/R2: a fact the case system reports differently from the record is settled by the
+    officer (keep what is recorded, or use what is reported) before the record is submitted."""
+    covered = {item.child_id: item.child for item in election.covered.all()}
+    problems = []
+    for discrepancy in open_discrepancies(election):
+        params = {"field": discrepancy_field_label(discrepancy.field)}
+        if discrepancy.child_id is None:
+            problems.append(
+                Problem(
+                    "R1",
+                    "registry_discrepancy",
+                    _(
+                        "The case system reports a different %(field)s for the parent: keep "
+                        "what is recorded or use what it reports."
+                    )
+                    % params,
+                    STEP_PARENT,
+                )
+            )
+        elif discrepancy.child_id in covered:
+            params["name"] = covered[discrepancy.child_id].full_name
+            problems.append(
+                Problem(
+                    "R2",
+                    "registry_discrepancy",
+                    _(
+                        "The case system reports a different %(field)s for %(name)s: keep what "
+                        "is recorded or use what it reports."
+                    )
+                    % params,
+                    STEP_CHILDREN,
+                )
+            )
+    return problems
+
+
 # --- R3, R4, R10 -------------------------------------------------------------------------------
 
 
@@ -609,6 +673,7 @@ def submission_problems(election) -> list[Problem]:
     return [
         *check_parent(election),
         *check_children(election),
+        *check_registry(election),
         *check_notice(election),
         *check_language(election),
         *check_notice_language(election),

@@ -12,12 +12,15 @@ from django.db.models import (
     DateTimeField,
     Exists,
     ExpressionWrapper,
+    F,
+    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
 )
 from django.http import Http404
+from django.utils import timezone
 
 from .constants import (
     EDITABLE_STATUSES,
@@ -33,12 +36,16 @@ from .identifiers import normalize_a_number
 from .models import (
     Election,
     ElectionChild,
+    Facility,
     NoticeVersion,
+    Parent,
     ParentChild,
+    RegistryDiscrepancy,
     Signature,
     StaffProfile,
 )
 from .models.records import election_queue_rank
+from .rules import age_on
 
 #: Roles that may create and edit drafts in their own office.
 EDITOR_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
@@ -73,8 +80,82 @@ def election_queryset_for_rules() -> QuerySet[Election]:
     ).prefetch_related(
         Prefetch("covered", queryset=ElectionChild.objects.select_related("child")),
         "signatures",
-        Prefetch("parent__child_links", queryset=ParentChild.objects.all()),
+        Prefetch("parent__child_links", queryset=ParentChild.objects.select_related("child")),
+        # The case system's open contradictions, the parent's and the children's, in one query
+        # (rules R1, R2): ``parent.discrepancies.all()`` holds only the open ones here.
+        Prefetch("parent__discrepancies", queryset=open_discrepancies_queryset()),
     )
+
+
+def open_discrepancies_queryset() -> QuerySet[RegistryDiscrepancy]:
+    """Discrepancies with the case system that no officer has resolved yet."""
+    return RegistryDiscrepancy.objects.filter(resolved_at__isnull=True).select_related("child")
+
+
+def adult_children(election: Election) -> list:
+    """The parent's recorded children who are 18 or older today, and so not on the election
+    (the children step notes them; the election covers minors only, R2)."""
+    today = timezone.localdate(timezone=election.office.tz)
+    covered = {item.child_id for item in election.covered.all()}
+    return [
+        link.child
+        for link in election.parent.child_links.all()
+        if link.child_id not in covered and age_on(link.child.date_of_birth, today) >= 18
+    ]
+
+
+def recorded_parent(*, a_number: str) -> Parent | None:
+    """The parent recorded under this (normalised) A-number: registered by the case system or
+    recorded for an earlier election; None for an A-number formsvc does not know."""
+    return Parent.objects.filter(a_number=a_number).first()
+
+
+def facility_choices_for(*, election: Election, user) -> tuple[list[Facility], Facility | None]:
+    """The facilities of the election's office, evaluated once, and the one to propose: the
+    facility of the officer's most recent election in this office, else the office's only one.
+
+    One query: each facility carries when this officer last recorded an election there.
+    """
+    facilities = list(
+        Facility.objects.filter(office_id=election.office_id)
+        .annotate(
+            last_used=Max(
+                "elections__created_at",
+                filter=Q(elections__presented_by=user) & ~Q(elections__pk=election.pk),
+            )
+        )
+        .order_by("name", "pk")
+    )
+    used = [f for f in facilities if f.last_used is not None]
+    if used:
+        return facilities, max(used, key=lambda f: f.last_used)
+    return facilities, facilities[0] if len(facilities) == 1 else None
+
+
+def witness_choices_for(*, election: Election, user) -> tuple[list, object | None]:
+    """The staff who may witness this election, evaluated once, and the one to propose: the
+    witness of the officer's most recent election in this office, else the only candidate.
+
+    One query. The witness still confirms with their own password when they sign (R6).
+    """
+    candidates = list(
+        witness_users(office=election.office, exclude_user=election.presented_by)
+        .annotate(
+            last_witnessed=Max(
+                "witnessed_elections__created_at",
+                filter=Q(
+                    witnessed_elections__presented_by=user,
+                    witnessed_elections__office_id=election.office_id,
+                )
+                & ~Q(witnessed_elections__pk=election.pk),
+            )
+        )
+        .order_by(F("last_name").asc(), F("first_name").asc(), "pk")
+    )
+    used = [u for u in candidates if u.last_witnessed is not None]
+    if used:
+        return candidates, max(used, key=lambda u: u.last_witnessed)
+    return candidates, candidates[0] if len(candidates) == 1 else None
 
 
 def election_for_editor(*, user, election_id, queryset=None) -> Election:

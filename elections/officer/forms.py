@@ -18,6 +18,7 @@ from elections.constants import (
     Relationship,
     RelationshipEvidence,
     SignatureMethod,
+    SignatureRole,
 )
 from elections.identifiers import normalize_a_number, normalize_optional_a_number
 from elections.languages import (
@@ -37,6 +38,31 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class _ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices of a ModelChoiceField from a list the view already fetched: no second query
+    to draw the select (the officer's pages stay within their query budget)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.listed:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.listed) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.listed)
+
+
+def list_choices(field: forms.ModelChoiceField, objects, queryset) -> None:
+    """Offer ``objects`` (already fetched) as the choices; a posted choice is still looked up in
+    ``queryset``, so nothing outside it is accepted."""
+    field.listed = list(objects)
+    field.iterator = _ListedChoiceIterator
+    field.queryset = queryset
 
 
 class FlowForm(forms.Form):
@@ -90,6 +116,19 @@ class ParentFieldsMixin(forms.Form):
         return value
 
 
+class LookupForm(FlowForm):
+    """The officer's first question: whose election is it? One field, one tap."""
+
+    a_number = forms.CharField(
+        label=_("Parent's A-number"),
+        max_length=20,
+        help_text=_("A followed by 8 or 9 digits; dashes and spaces are fine."),
+    )
+
+    def clean_a_number(self):
+        return normalize_a_number(self.cleaned_data["a_number"])
+
+
 class StartForm(ParentFieldsMixin, FlowForm):
     a_number = forms.CharField(
         label=_("Parent's A-number"),
@@ -123,9 +162,9 @@ class ParentForm(ParentFieldsMixin, FlowForm):
         help_text=_("For example: fingerprint match in the detention record, passport number."),
     )
 
-    def __init__(self, *args, facilities, a_number: str, **kwargs):
+    def __init__(self, *args, facilities, facility_queryset, a_number: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["facility"].queryset = facilities
+        list_choices(self.fields["facility"], facilities, facility_queryset)
         self.a_number = a_number
 
     def clean_identity_document(self):
@@ -219,7 +258,15 @@ class NoticeForm(FlowForm):
         help_text=_("A second staff member who is present. Not the presenting officer."),
     )
 
-    def __init__(self, *args, languages: list[str], witnesses, parent_language: str, **kwargs):
+    def __init__(
+        self,
+        *args,
+        languages: list[str],
+        witnesses,
+        witness_queryset,
+        parent_language: str,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         if parent_language in languages:
             # R10: a notice written in the parent's own language is the one shown; interpreting
@@ -231,7 +278,7 @@ class NoticeForm(FlowForm):
             )
         self.fields["language"].choices = [(code, language_name(code)) for code in languages]
         self.fields["interpreter_language"].choices = [("", "—"), *language_choices()]
-        self.fields["witness"].queryset = witnesses
+        list_choices(self.fields["witness"], witnesses, witness_queryset)
         self.fields["witness"].label_from_instance = lambda user: (
             f"{user.get_full_name() or user.get_username()} — {user.staff.job_title}"
         )
@@ -457,15 +504,17 @@ class VoidForm(FlowForm):
 # --- forms bound to what an election already holds -------------------------------------------
 
 
-def notice_initial(election) -> dict:
-    """The notice step's fields as the election stands: its notice, team and interpreter, or the
-    parent's language (Spanish when the notices are not in it) and no interpreter yet."""
+def notice_initial(election, *, languages: list[str], witness=None) -> dict:
+    """The notice step's fields as the election stands: its notice, team and interpreter; on a
+    first visit the notice in the parent's language when one is written in it (R10: then it is
+    the only choice), else Spanish, no interpreter yet, and ``witness`` proposed."""
     interpreter = getattr(election, "interpreter", None)
     primary = election.parent.primary_language
+    proposed = primary if primary in languages else ("es" if "es" in languages else "")
     return {
-        "language": election.notice_language or (primary if primary in ("en", "es") else "es"),
+        "language": election.notice_language or proposed,
         "delivery_mode": election.delivery_mode,
-        "witness": election.witness_id,
+        "witness": election.witness_id or (witness.pk if witness else None),
         "interpreter_name": interpreter.full_name if interpreter else "",
         "interpreter_id": interpreter.id_or_employer if interpreter else "",
         "interpreter_language": interpreter.language if interpreter else primary,
@@ -473,40 +522,54 @@ def notice_initial(election) -> dict:
     }
 
 
-#: The staff-signatures page's forms, one per action; only the posted one is bound.
-SIGN_ACTIONS = ("legal", "interpreter", "witness", "officer")
+class OfficerSignForm(forms.Form):
+    """The presenting officer signs as who they are: their password and their drawing."""
+
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    signature = SignatureField(label=_("Signature"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("signature") and "signature" not in self.errors:
+            self.add_error("signature", _("The signature pad is empty. Please sign in the box."))
+        return cleaned
 
 
-def staff_sign_forms(election, data, action: str | None) -> dict[str, forms.Form]:
-    """The legal contact (proposed from the notice's legal help), the interpreter's signature
-    and the witness's and officer's, each under its own prefix; ``data`` binds the one posted."""
+#: The parts of the staff-signatures page, in the order they are saved.
+SIGN_PARTS = ("legal", "interpreter", "witness", "officer")
 
-    def bound(name):
-        return data if action == name else None
 
+def staff_sign_forms(election, data=None) -> dict[str, forms.Form]:
+    """The parts of the staff-signatures page still to do, each under its own prefix, all bound
+    to the one post: the legal contact (proposed from the notice's legal help) when a parent
+    chose to consult, the interpreter's signature or telephone attestation, the witness's and the
+    presenting officer's. A part already signed is not asked again."""
+    signed = {s.role for s in election.signatures.all()}
     notice = election.notice_version
     witness = election.witness
-    return {
-        "legal": LegalContactForm(
-            bound("legal"),
+    parts: dict[str, forms.Form] = {}
+    if any(item.decision == Decision.CONSULT for item in election.covered.all()):
+        parts["legal"] = LegalContactForm(
+            data,
             initial={
                 "legal_contact": election.legal_contact_given or notice.legal_help if notice else ""
             },
             prefix="legal",
-        ),
-        "interpreter": InterpreterSignForm(
-            bound("interpreter"),
+        )
+    if election.delivery_mode in INTERPRETER_MODES and SignatureRole.INTERPRETER not in signed:
+        parts["interpreter"] = InterpreterSignForm(
+            data,
             telephone=election.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE,
             prefix="interpreter",
-        ),
-        "witness": StaffSignForm(
-            bound("witness"),
+        )
+    if SignatureRole.WITNESS not in signed:
+        parts["witness"] = StaffSignForm(
+            data,
             initial={"username": witness.get_username() if witness else ""},
             prefix="witness",
-        ),
-        "officer": StaffSignForm(
-            bound("officer"),
-            initial={"username": election.presented_by.get_username()},
-            prefix="officer",
-        ),
-    }
+        )
+    if SignatureRole.OFFICER not in signed:
+        parts["officer"] = OfficerSignForm(data, prefix="officer")
+    return parts

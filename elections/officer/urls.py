@@ -14,6 +14,11 @@ urlpatterns = [
         views.remove_child,
         name="remove_child",
     ),
+    path(
+        "elections/<uuid:pk>/discrepancies/<int:discrepancy_id>/resolve/",
+        views.resolve_discrepancy,
+        name="resolve_discrepancy",
+    ),
     path("elections/<uuid:pk>/notice/", views.notice_step, name="notice"),
     path("elections/<uuid:pk>/handover/", views.handover, name="handover"),
     path("elections/<uuid:pk>/for-parent/notice/", views.parent_notice, name="parent_notice"),

@@ -5,10 +5,11 @@ Every step saves to the database when it is posted, so a dropped connection or a
 loses at most the page being typed, and the browser keeps even that (static/js/flow.js).
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -19,21 +20,28 @@ from django.views.decorators.http import require_http_methods, require_POST
 from elections import busy, rules, selectors, services, workflow
 from elections.constants import (
     INTERPRETER_MODES,
+    ChildLocationKind,
     Decision,
     DeliveryMode,
+    Relationship,
+    RelationshipEvidence,
     Role,
     SignatureRole,
     Status,
 )
+from elections.identifiers import format_a_number
+from elections.languages import country_name, language_name
 from elections.middleware import too_large_message
 from elections.models import Facility
 from elections.records.sealed_state import election_as_shown
 from elections.signature_images import TOO_LARGE
+from elections.templatetags.formsvc import long_date
 
 from .forms import (
-    SIGN_ACTIONS,
+    SIGN_PARTS,
     ChildForm,
     ChoicesForm,
+    LookupForm,
     NoticeForm,
     ParentForm,
     ParentSignForm,
@@ -104,7 +112,7 @@ def _parent_language(election) -> str:
 # --- Home and start ------------------------------------------------------------------------
 
 
-def home(request):
+def home(request, lookup=None):
     profile = selectors.staff_profile_for(user=request.user)
     if profile is not None and profile.role == Role.AUDITOR:
         # Auditors have no officer's flow: their workspace is the search across offices.
@@ -112,8 +120,33 @@ def home(request):
     return render(
         request,
         "officer/home.html",
-        {"lists": selectors.officer_home_elections(user=request.user)},
+        {
+            "lists": selectors.officer_home_elections(user=request.user),
+            "lookup": lookup or LookupForm(),
+        },
     )
+
+
+def _start_recorded(request, parent):
+    """A parent formsvc knows: the election starts from the recorded details and children."""
+    try:
+        election, created = services.election_start(
+            actor=request.user, parent=services.parent_data_of(parent)
+        )
+    except workflow.TransitionError as error:
+        messages.error(request, error.message)
+        return redirect("elections:home")
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return redirect("elections:home")
+    if not created:
+        messages.info(
+            request,
+            _("This parent already has election %(ref)s in progress; it is opened here.")
+            % {"ref": election.reference},
+        )
+        return redirect("elections:resume", election.pk)
+    return redirect("elections:parent", election.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -122,6 +155,17 @@ def start(request):
     if profile is None or profile.role not in selectors.EDITOR_ROLES:
         # Only officers and supervisors start elections; auditors read, never write (§5).
         raise PermissionDenied
+    if request.method == "POST" and "lookup" in request.POST:
+        # The home page's one question: the A-number. A known parent starts at once.
+        lookup = LookupForm(request.POST)
+        if not lookup.is_valid():
+            return home(request, lookup=lookup)
+        a_number = lookup.cleaned_data["a_number"]
+        parent = selectors.recorded_parent(a_number=a_number)
+        if parent is not None:
+            return _start_recorded(request, parent)
+        form = StartForm(initial={"a_number": format_a_number(a_number)})
+        return render(request, "officer/start.html", {"form": form, "unknown": a_number})
     form = StartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -157,30 +201,95 @@ def resume(request, pk):
 # --- Officer steps -------------------------------------------------------------------------
 
 
+def _display_value(field: str, value) -> str:
+    """A recorded or reported fact as the officer reads it, in the officer's language."""
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, date):
+        return long_date(value)
+    text = str(value)
+    if field == "date_of_birth":
+        try:
+            return long_date(date.fromisoformat(text))
+        except ValueError:
+            return text
+    labelled = {
+        "location_kind": ChildLocationKind,
+        "relationship": Relationship,
+        "evidence": RelationshipEvidence,
+    }
+    if field in labelled:
+        return str(labelled[field](text).label) if text in labelled[field].values else text
+    if field == "country_of_citizenship":
+        return country_name(text)
+    if field == "primary_language":
+        return language_name(text)
+    return text
+
+
+def _discrepancies(election, *, children: bool) -> list[dict]:
+    """The open discrepancies of the parent (or of the children), each with what formsvc holds
+    now beside what the case system reports."""
+    links = {link.child_id: link for link in election.parent.child_links.all()}
+    shown = []
+    for discrepancy in rules.open_discrepancies(election):
+        if (discrepancy.child_id is not None) != children:
+            continue
+        if discrepancy.child_id is None:
+            holds = getattr(election.parent, discrepancy.field, discrepancy.recorded_value)
+            name = election.parent.full_name
+        else:
+            link = links.get(discrepancy.child_id)
+            child = link.child if link else discrepancy.child
+            row = link if discrepancy.field in services.LINK_FACTS else child
+            holds = getattr(row, discrepancy.field, discrepancy.recorded_value)
+            name = child.full_name
+        shown.append(
+            {
+                "id": discrepancy.pk,
+                "name": name,
+                "field": rules.discrepancy_field_label(discrepancy.field),
+                "reported": _display_value(discrepancy.field, discrepancy.reported_value),
+                "holds": _display_value(discrepancy.field, holds),
+            }
+        )
+    return shown
+
+
+def _children_complete(election) -> bool:
+    """Whether the children step has nothing missing, so the officer can go past it."""
+    return not any(
+        problem.step == rules.STEP_CHILDREN
+        for problem in [*rules.check_children(election), *rules.check_registry(election)]
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def parent_step(request, pk):
     election = selectors.election_for_editor(user=request.user, election_id=pk)
     if response := _editable_or_redirect(request, election):
         return response
     parent = election.parent
+    facilities, proposed = selectors.facility_choices_for(election=election, user=request.user)
     initial = {
         "full_name": parent.full_name,
         "date_of_birth": parent.date_of_birth,
         "country_of_citizenship": parent.country_of_citizenship,
         "primary_language": parent.primary_language,
-        "facility": election.facility_id,
+        "facility": election.facility_id or (proposed.pk if proposed else None),
         "identity_method": election.identity_method,
         "identity_document": election.identity_document,
     }
     form = ParentForm(
         request.POST or None,
         initial=initial,
-        facilities=Facility.objects.filter(office_id=election.office_id),
+        facilities=facilities,
+        facility_queryset=Facility.objects.filter(office_id=election.office_id),
         a_number=parent.a_number,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.election_update_parent(
+            updated = services.election_update_parent(
                 election=election,
                 actor=request.user,
                 parent=form.parent_data(),
@@ -191,9 +300,22 @@ def parent_step(request, pk):
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            # Registered children already complete: nothing to do on the children step.
+            if _children_complete(updated):
+                return redirect("elections:notice", pk)
             return redirect("elections:children", pk)
+    links = {link.child_id: link for link in parent.child_links.all()}
     return render(
-        request, "officer/step_parent.html", _context(election, rules.STEP_PARENT, form=form)
+        request,
+        "officer/step_parent.html",
+        _context(
+            election,
+            rules.STEP_PARENT,
+            form=form,
+            links=links,
+            registered=parent.registered_at is not None,
+            discrepancies=_discrepancies(election, children=False),
+        ),
     )
 
 
@@ -219,8 +341,48 @@ def children_step(request, pk):
     return render(
         request,
         "officer/step_children.html",
-        _context(election, rules.STEP_CHILDREN, form=form, links=links),
+        _context(
+            election,
+            rules.STEP_CHILDREN,
+            form=form,
+            links=links,
+            discrepancies=_discrepancies(election, children=True),
+            adults=selectors.adult_children(election),
+            complete=_children_complete(election),
+        ),
     )
+
+
+@require_POST
+def resolve_discrepancy(request, pk, discrepancy_id):
+    """Keep what is recorded, or use what the case system reports: one tap, through the service."""
+    election = selectors.election_for_editor(user=request.user, election_id=pk)
+    if response := _editable_or_redirect(request, election):
+        return response
+    back = "elections:children" if request.POST.get("step") == "children" else "elections:parent"
+    resolution = request.POST.get("resolution")
+    if resolution not in ("kept", "accepted"):
+        messages.error(request, _("Choose what to keep."))
+        return redirect(back, pk)
+    try:
+        services.election_resolve_discrepancy(
+            election=election,
+            actor=request.user,
+            discrepancy_id=discrepancy_id,
+            accept=resolution == "accepted",
+        )
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    except workflow.TransitionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The case system's value is now recorded.")
+            if resolution == "accepted"
+            else _("What was recorded is kept."),
+        )
+    return redirect(back, pk)
 
 
 @require_POST
@@ -238,11 +400,14 @@ def notice_step(request, pk):
     election = selectors.election_for_editor(user=request.user, election_id=pk)
     if response := _editable_or_redirect(request, election):
         return response
+    languages = selectors.notice_languages()
+    witnesses, proposed = selectors.witness_choices_for(election=election, user=request.user)
     form = NoticeForm(
         request.POST or None,
-        initial=notice_initial(election),
-        languages=selectors.notice_languages(),
-        witnesses=selectors.witness_users(
+        initial=notice_initial(election, languages=languages, witness=proposed),
+        languages=languages,
+        witnesses=witnesses,
+        witness_queryset=selectors.witness_users(
             office=election.office, exclude_user=election.presented_by
         ),
         parent_language=election.parent.primary_language,
@@ -413,26 +578,48 @@ def handback(request, pk):
 # --- Staff signatures, review, submit ------------------------------------------------------
 
 
-def _save_signing_step(election, *, actor, action: str, data: dict) -> None:
-    """The write behind one form of the staff-signatures page."""
-    if action == "legal":
+def _save_signing_part(election, *, actor, part: str, data: dict) -> None:
+    """The write behind one part of the staff-signatures form."""
+    if part == "legal":
         services.election_record_legal_contact(
             election=election, actor=actor, text=data["legal_contact"]
         )
-    elif action == "interpreter":
+    elif part == "interpreter":
         services.election_sign_interpreter(election=election, actor=actor, image=data["signature"])
     else:
         services.election_sign_staff(
             election=election,
             actor=actor,
-            role=SignatureRole(action),
-            signer_username=data["username"],
+            role=SignatureRole(part),
+            signer_username=(
+                data["username"] if part == "witness" else election.presented_by.get_username()
+            ),
             password=data["password"],
             image=data["signature"],
         )
 
 
-def _staff_sign_page(request, election, forms):
+def _sign_part_labels():
+    return {
+        "legal": _("Legal contact"),
+        "interpreter": _("Interpreter"),
+        "witness": _("Witness"),
+        "officer": _("Presenting officer"),
+    }
+
+
+def _sign_errors(forms, failed) -> list[tuple[dict, list[str]]]:
+    """Every problem of every part not signed, for the list at the top of the page."""
+    labels = _sign_part_labels()
+    listed = []
+    for part in failed:
+        form = forms[part]
+        messages_ = [str(m) for errors in form.errors.values() for m in errors]
+        listed.append(({"key": part, "label": labels[part]}, messages_))
+    return listed
+
+
+def _staff_sign_page(request, election, forms, *, failed=()):
     signatures = {s.role: s for s in election.signatures.all()}
     return render(
         request,
@@ -441,8 +628,9 @@ def _staff_sign_page(request, election, forms):
             election,
             rules.STEP_STAFF_SIGN,
             forms=forms,
+            errors=_sign_errors(forms, failed),
             signatures=signatures,
-            needs_legal=any(item.decision == Decision.CONSULT for item in election.covered.all()),
+            needs_legal="legal" in forms,
             telephone=election.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE,
             parent_signed=SignatureRole.PARENT in signatures,
         ),
@@ -452,23 +640,40 @@ def _staff_sign_page(request, election, forms):
 @too_large_message(TOO_LARGE)
 @require_http_methods(["GET", "POST"])
 def staff_sign(request, pk):
+    """One form for everything still to sign: each part is checked and saved on its own, so a
+    wrong password keeps what the others signed; every problem is listed at once, with what was
+    typed (and drawn) kept for the parts still to do. Then the review."""
     election = selectors.election_for_editor(user=request.user, election_id=pk)
     if response := _editable_or_redirect(request, election):
         return response
-    action = request.POST.get("action") if request.method == "POST" else None
-    forms = staff_sign_forms(election, request.POST, action)
-    if action in SIGN_ACTIONS and (form := forms[action]).is_valid():
+    if request.method != "POST":
+        return _staff_sign_page(request, election, staff_sign_forms(election))
+    forms = staff_sign_forms(election, request.POST)
+    failed = []
+    for part in SIGN_PARTS:
+        form = forms.get(part)
+        if form is None:
+            continue
+        if not form.is_valid():
+            failed.append(part)
+            continue
         try:
-            _save_signing_step(election, actor=request.user, action=action, data=form.cleaned_data)
+            _save_signing_part(election, actor=request.user, part=part, data=form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
+            failed.append(part)
         except workflow.TransitionError as error:
             messages.error(request, error.message)
             return redirect("elections:summary", pk)
-        else:
+    if not failed:
+        if forms:
             messages.success(request, _("Saved."))
-            return HttpResponseRedirect(reverse("elections:staff_sign", args=[pk]) + f"#{action}")
-    return _staff_sign_page(request, election, forms)
+        return redirect("elections:review", pk)
+    # What was signed is saved; the parts still to do are shown again with their problems.
+    election = selectors.election_for_editor(user=request.user, election_id=pk)
+    remaining = staff_sign_forms(election)
+    shown = {part: forms[part] if part in failed else remaining[part] for part in remaining}
+    return _staff_sign_page(request, election, shown, failed=failed)
 
 
 @require_http_methods(["GET"])

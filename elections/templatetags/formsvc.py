@@ -27,6 +27,16 @@ def long_date(value, language=None):
 
 
 @register.filter
+def age(born, on=None):
+    """A person's age in whole years today (or ``on``): "9 years" / "9 años"."""
+    if not born:
+        return ""
+    on = on or timezone.localdate()
+    years = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return translation.ngettext("%(years)d year", "%(years)d years", years) % {"years": years}
+
+
+@register.filter
 def office_time(value, office):
     """A moment in the office's time zone, with its offset: 18 May 2021, 14:05 (UTC-06:00)."""
     if not value:
