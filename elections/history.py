@@ -20,7 +20,16 @@ from django.utils.translation import pgettext_lazy
 from .constants import Decision, Performer, Role, SignatureMethod, SignatureRole
 from .identifiers import format_a_number
 from .languages import country_name, language_name, language_name_in_text
-from .models import Election, ElectionChild, Interpreter, NoticeVersion, Parent, Signature
+from .models import (
+    DiscrepancyResolution,
+    Election,
+    ElectionChild,
+    Interpreter,
+    NoticeVersion,
+    Parent,
+    Signature,
+)
+from .rules import discrepancy_field_label
 
 #: Fields left out of the history's diffs: they change on every save and say nothing.
 HISTORY_QUIET = frozenset({"updated_at"})
@@ -116,6 +125,9 @@ REASONS = {
         "history reason", "relationship to the parent recorded"
     ),
     "child added to election": pgettext_lazy("history reason", "child added to the election"),
+    "recorded child added to election": pgettext_lazy(
+        "history reason", "recorded child added to the election"
+    ),
     "child removed from election": pgettext_lazy(
         "history reason", "child removed from the election"
     ),
@@ -135,6 +147,9 @@ REASONS = {
     "approved": pgettext_lazy("history reason", "approved"),
     # What made a step start over (after "signature cleared:", "choice cleared:" ...).
     "parent details changed": pgettext_lazy("history reason", "the parent's details changed"),
+    "recorded details changed to the case system's": pgettext_lazy(
+        "history reason", "the recorded details were changed to the case system's"
+    ),
     "child added": pgettext_lazy("history reason", "a child was added"),
     "child removed": pgettext_lazy("history reason", "a child was removed"),
     "notice or delivery changed": pgettext_lazy(
@@ -202,6 +217,20 @@ REASON_PATTERNS = (
         lambda m: (
             pgettext_lazy("history reason", "election started to replace %(reference)s")
             % {"reference": m[1]}
+        ),
+    ),
+    (
+        re.compile(r"case system's (\w+) accepted"),
+        lambda m: (
+            pgettext_lazy("history reason", "the case system's %(field)s used")
+            % {"field": discrepancy_field_label(m[1])}
+        ),
+    ),
+    (
+        re.compile(r"discrepancy resolved: (kept|accepted)"),
+        lambda m: (
+            pgettext_lazy("history reason", "discrepancy with the case system resolved: %(how)s")
+            % {"how": str(DiscrepancyResolution(m[1]).label).lower()}
         ),
     ),
     (

@@ -72,6 +72,25 @@ def _step_problems(election) -> dict[str, list[rules.Problem]]:
     return grouped
 
 
+def _with_step_links(election, problems) -> list[dict]:
+    """Each problem with the step where it is fixed, for the review page's list."""
+    steps = {key: (url_name, label) for key, url_name, label in _steps()}
+    listed = []
+    for problem in problems:
+        key = rules.STEP_DECISIONS if problem.step == rules.STEP_PARENT_SIGN else problem.step
+        url_name, label = steps.get(key, ("elections:review", ""))
+        listed.append(
+            {
+                "problem": problem,
+                "message": problem.message,
+                "rule": problem.rule,
+                "url": reverse(url_name, args=[election.pk]),
+                "step": label,
+            }
+        )
+    return listed
+
+
 def _context(election, current: str, **extra):
     problems = _step_problems(election)
     steps = [
@@ -687,7 +706,7 @@ def review(request, pk):
         _context(
             election,
             "review",
-            all_problems=rules.submission_problems(election),
+            all_problems=_with_step_links(election, rules.submission_problems(election)),
             warnings=rules.warnings(election),
             minutes=_whole_minutes(election),
             void_form=VoidForm(),

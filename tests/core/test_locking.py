@@ -214,7 +214,7 @@ def test_the_officers_forms_do_not_change_an_approved_election(client, locked, o
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("elections:summary", args=[locked.pk])
-    client.post(reverse("elections:staff_sign", args=[locked.pk]), {"action": "legal"})
+    client.post(reverse("elections:staff_sign", args=[locked.pk]), {"legal-legal_contact": "x"})
     client.post(reverse("elections:void", args=[locked.pk]), {"reason": "gone"})
     assert snapshot(locked) == before
 

@@ -532,7 +532,6 @@ def test_a_signature_just_over_the_byte_limit_is_refused_on_the_form_with_the_fi
     response = tablet.post(
         reverse("elections:staff_sign", args=[parent_signed.pk]),
         {
-            "action": "witness",
             "witness-username": "witness",
             "witness-password": STAFF_PASSWORD,
             "witness-signature": oversized,
@@ -580,7 +579,6 @@ def test_a_body_over_the_request_limit_gets_the_staff_signing_page_back(
         tablet,
         reverse("elections:staff_sign", args=[parent_signed.pk]),
         {
-            "action": "witness",
             "witness-username": "witness",
             "witness-password": STAFF_PASSWORD,
             "witness-signature": a_signature_over_the_request_limit(),
@@ -591,7 +589,7 @@ def test_a_body_over_the_request_limit_gets_the_staff_signing_page_back(
     page = response.content.decode()
     assert message in page
     # The officer's forms are there for the browser to restore what was typed.
-    assert 'name="witness-username"' in page and 'name="officer-username"' in page
+    assert 'name="witness-username"' in page and 'name="officer-password"' in page
     assert not Signature.objects.filter(election=parent_signed, role=SignatureRole.WITNESS).exists()
 
 
