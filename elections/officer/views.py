@@ -633,7 +633,11 @@ def _sign_errors(forms, failed) -> list[tuple[dict, list[str]]]:
     listed = []
     for part in failed:
         form = forms[part]
-        messages_ = [str(m) for errors in form.errors.values() for m in errors]
+        messages_ = [
+            str(message) if name == "__all__" else f"{form.fields[name].label}: {message}"
+            for name, errors in form.errors.items()
+            for message in errors
+        ]
         listed.append(({"key": part, "label": labels[part]}, messages_))
     return listed
 
