@@ -256,6 +256,7 @@ DISCREPANCY_FIELD_LABELS = {
     "relationship": _("relationship to the parent"),
     "evidence": _("how the relationship was verified"),
     "evidence_note": _("verification details"),
+    "a_number": _("A-number"),
 }
 
 
@@ -263,10 +264,44 @@ def discrepancy_field_label(field: str) -> str:
     return str(DISCREPANCY_FIELD_LABELS.get(field, field))
 
 
+#: Facts of the link between a parent and a child: a discrepancy about them concerns the parent
+#: it was reported with only. A child's own facts are the same whichever parent reported them.
+LINK_FACTS = ("relationship", "evidence", "evidence_note")
+
+
+def discrepancies_about(parent, rows) -> list:
+    """Of ``rows`` (open discrepancies), those the parent's election must settle, oldest first:
+    the parent's own facts, and each linked child's, whichever of the child's parents they were
+    reported with (a fact of the link itself only when reported with this parent)."""
+    children = {link.child_id for link in parent.child_links.all()}
+    found = [
+        d
+        for d in rows
+        if d.resolved_at is None
+        and (
+            (d.child_id is None and d.parent_id == parent.pk)
+            or (d.child_id in children and (d.field not in LINK_FACTS or d.parent_id == parent.pk))
+        )
+    ]
+    return sorted(found, key=lambda d: (d.reported_at, d.pk))
+
+
 def open_discrepancies(election) -> list:
-    """The case system's unresolved contradictions of the parent's or a child's record, as
-    ``selectors.election_queryset_for_rules`` fetched them (the parent's ``discrepancies``)."""
-    return [d for d in election.parent.discrepancies.all() if d.resolved_at is None]
+    """The case system's unresolved contradictions the election must settle (R1, R2): as
+    ``selectors.election_queryset_for_rules`` attached them, else fetched once here."""
+    parent = election.parent
+    found = getattr(parent, "open_discrepancies", None)
+    if found is None:
+        from django.db.models import Q
+
+        from .models import RegistryDiscrepancy
+
+        children = [link.child_id for link in parent.child_links.all()]
+        rows = RegistryDiscrepancy.objects.filter(resolved_at__isnull=True).filter(
+            Q(parent_id=parent.pk, child__isnull=True) | Q(child_id__in=children)
+        )
+        found = parent.open_discrepancies = discrepancies_about(parent, rows)
+    return found
 
 
 def check_registry(election) -> list[Problem]:

@@ -45,7 +45,7 @@ from .models import (
     StaffProfile,
 )
 from .models.records import election_queue_rank
-from .rules import age_on
+from .rules import age_on, discrepancies_about
 
 #: Roles that may create and edit drafts in their own office.
 EDITOR_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
@@ -64,32 +64,49 @@ def staff_profile_for(*, user) -> StaffProfile | None:
 
 def election_queryset_for_rules() -> QuerySet[Election]:
     """An election with everything the rules and the record pages read, in a fixed number of queries."""
-    return Election.objects.select_related(
-        "office",
-        "facility",
-        "parent",
-        "presented_by",
-        "witness",
-        "identity_verified_by",
-        "notice_version",
-        "notice_version_en",
-        "interpreter",
-        "submitted_by",
-        "returned_by",
-        "approved_by",
-    ).prefetch_related(
-        Prefetch("covered", queryset=ElectionChild.objects.select_related("child")),
-        "signatures",
-        Prefetch("parent__child_links", queryset=ParentChild.objects.select_related("child")),
-        # The case system's open contradictions, the parent's and the children's, in one query
-        # (rules R1, R2): ``parent.discrepancies.all()`` holds only the open ones here.
-        Prefetch("parent__discrepancies", queryset=open_discrepancies_queryset()),
+    return (
+        ElectionRulesQuerySet(Election)
+        .select_related(
+            "office",
+            "facility",
+            "parent",
+            "presented_by",
+            "witness",
+            "identity_verified_by",
+            "notice_version",
+            "notice_version_en",
+            "interpreter",
+            "submitted_by",
+            "returned_by",
+            "approved_by",
+        )
+        .prefetch_related(
+            Prefetch("covered", queryset=ElectionChild.objects.select_related("child")),
+            "signatures",
+            Prefetch("parent__child_links", queryset=ParentChild.objects.select_related("child")),
+        )
     )
 
 
-def open_discrepancies_queryset() -> QuerySet[RegistryDiscrepancy]:
-    """Discrepancies with the case system that no officer has resolved yet."""
-    return RegistryDiscrepancy.objects.filter(resolved_at__isnull=True).select_related("child")
+class ElectionRulesQuerySet(QuerySet):
+    """Elections with, beside their prefetched rows, the case system's open contradictions of
+    each parent's and linked child's record (rules R1, R2) as ``parent.open_discrepancies``:
+    one query for all of them, however many children or elections."""
+
+    def _prefetch_related_objects(self):
+        super()._prefetch_related_objects()
+        elections = [e for e in self._result_cache if isinstance(e, Election)]
+        if not elections:
+            return
+        parents = {e.parent_id for e in elections}
+        children = {link.child_id for e in elections for link in e.parent.child_links.all()}
+        rows = list(
+            RegistryDiscrepancy.objects.filter(resolved_at__isnull=True).filter(
+                Q(parent_id__in=parents, child__isnull=True) | Q(child_id__in=children)
+            )
+        )
+        for election in elections:
+            election.parent.open_discrepancies = discrepancies_about(election.parent, rows)
 
 
 def adult_children(election: Election) -> list:

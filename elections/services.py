@@ -465,8 +465,8 @@ PARENT_FACTS = (
     "primary_language",
     "home_country_contact",
 )
-CHILD_FACTS = ("full_name", "date_of_birth", "location_kind", "location_name")
-LINK_FACTS = ("relationship", "evidence", "evidence_note")
+CHILD_FACTS = ("full_name", "date_of_birth", "location_kind", "location_name", "a_number")
+LINK_FACTS = rules.LINK_FACTS
 #: Facts that are not part of what the parent is told: changing them keeps the notice delivery.
 FACTS_NOT_SHOWN = frozenset({"home_country_contact"})
 
@@ -510,6 +510,15 @@ def _reported_value(discrepancy: RegistryDiscrepancy):
         if raw not in _FACT_CHOICES[field]:
             raise _unusable(discrepancy)
         return raw
+    if field == "a_number":
+        try:
+            value = normalize_optional_a_number(raw)
+        except ValidationError:
+            raise _unusable(discrepancy) from None
+        taken = Child.objects.filter(a_number=value).exclude(pk=discrepancy.child_id).exists()
+        if not value or taken:
+            raise _unusable(discrepancy)
+        return value
     if field == "home_country_contact":
         return normalize_text(raw, multiline=True)
     if field == "evidence_note":
@@ -523,9 +532,13 @@ def _discrepancy_row(discrepancy: RegistryDiscrepancy, parent: Parent):
     if discrepancy.child_id is None:
         return parent if field in PARENT_FACTS else None
     if field in CHILD_FACTS:
-        return Child.objects.filter(pk=discrepancy.child_id).first()
+        return Child.objects.select_for_update().filter(pk=discrepancy.child_id).first()
     if field in LINK_FACTS:
-        return ParentChild.objects.filter(parent=parent, child_id=discrepancy.child_id).first()
+        return (
+            ParentChild.objects.select_for_update()
+            .filter(parent_id=parent.pk, child_id=discrepancy.child_id)
+            .first()
+        )
     return None
 
 
@@ -542,10 +555,19 @@ def election_resolve_discrepancy(
     with transaction.atomic():
         locked = _lock_editable(election, actor)
         discrepancy = (
-            RegistryDiscrepancy.objects.select_for_update()
-            .filter(pk=discrepancy_id, parent_id=locked.parent_id)
-            .first()
+            RegistryDiscrepancy.objects.select_for_update().filter(pk=discrepancy_id).first()
         )
+        children = {link.child_id for link in locked.parent.child_links.all()}
+        if discrepancy is not None and not (
+            (discrepancy.child_id is None and discrepancy.parent_id == locked.parent_id)
+            or (
+                discrepancy.child_id in children
+                and (
+                    discrepancy.field not in LINK_FACTS or discrepancy.parent_id == locked.parent_id
+                )
+            )
+        ):
+            discrepancy = None
         if discrepancy is None:
             raise ValidationError(
                 _("That discrepancy is not about this parent or their children."),

@@ -243,6 +243,8 @@ def _display_value(field: str, value) -> str:
         return country_name(text)
     if field == "primary_language":
         return language_name(text)
+    if field == "a_number":
+        return format_a_number(text)
     return text
 
 
@@ -258,8 +260,8 @@ def _discrepancies(election, *, children: bool) -> list[dict]:
             holds = getattr(election.parent, discrepancy.field, discrepancy.recorded_value)
             name = election.parent.full_name
         else:
-            link = links.get(discrepancy.child_id)
-            child = link.child if link else discrepancy.child
+            link = links[discrepancy.child_id]
+            child = link.child
             row = link if discrepancy.field in services.LINK_FACTS else child
             holds = getattr(row, discrepancy.field, discrepancy.recorded_value)
             name = child.full_name

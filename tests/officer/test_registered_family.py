@@ -553,3 +553,43 @@ def test_a_registered_family_is_submitted_through_the_http_flow(
     assert tablet.post(reverse("elections:submit", args=[election.pk])).status_code == 302
     assert Election.objects.get(pk=election.pk).status == Status.SUBMITTED
     assert not RegistryDiscrepancy.objects.exists()
+
+
+def test_a_childs_discrepancy_reported_with_the_other_parent_is_settled_here_too(
+    tablet, officer, office
+):
+    mother = register_family(family(), office=office)
+    child = mother.child_links.get(child__a_number="A221000001").child
+    father = register_family(
+        RegisteredFamily(
+            a_number="A299999999",
+            full_name="Luis López Pérez",
+            date_of_birth=birthday_years_ago(38),
+        )
+    )
+    father.child_links.create(child=child, relationship="father", evidence="birth_certificate")
+    # The child's birth date, reported with the father: it is the same child on either tablet.
+    born = report_discrepancy(father, "date_of_birth", "2016-01-02", child=child)
+    # The father's relationship to the child concerns the father's election only.
+    theirs = report_discrepancy(father, "evidence", "dna", child=child)
+    election = started(tablet)
+    page = tablet.get(reverse("elections:children", args=[election.pk])).content.decode()
+    assert "Ana Sofía López Cruz, date of birth" in page and "January 2, 2016" in page
+    assert "how the relationship was verified:" not in page
+    from elections.selectors import election_queryset_for_rules
+
+    loaded = election_queryset_for_rules().get(pk=election.pk)
+    assert [(p.rule, p.step) for p in rules.check_registry(loaded)] == [("R2", rules.STEP_CHILDREN)]
+    refused = tablet.post(
+        reverse("elections:resolve_discrepancy", args=[election.pk, theirs.pk]),
+        {"resolution": "accepted", "step": "children"},
+    )
+    assert refused.status_code == 302
+    theirs.refresh_from_db()
+    assert theirs.resolved_at is None
+    tablet.post(
+        reverse("elections:resolve_discrepancy", args=[election.pk, born.pk]),
+        {"resolution": "kept", "step": "children"},
+    )
+    born.refresh_from_db()
+    assert born.resolution == "kept" and born.resolved_by == officer
