@@ -218,10 +218,6 @@ def election_start(*, actor, parent: ParentData) -> tuple[Election, bool]:
     If the parent already has an election in progress in this office, that one is returned
     instead (``created`` is False) so nobody starts the same record twice. If the parent has an
     approved election, the new one is recorded as replacing it (R9).
-
-    A parent formsvc already knows (registered by the case system, or recorded for an earlier
-    election) keeps the recorded details, and every minor child linked to them is put on the new
-    election with the recorded placement, relationship and evidence (``_cover_recorded_children``).
     """
     profile = staff_profile_for(user=actor)
     if profile is None or profile.role not in EDITOR_ROLES:
@@ -251,11 +247,23 @@ def election_start(*, actor, parent: ParentData) -> tuple[Election, bool]:
             actor=actor,
             reason="election started" + (f" to replace {replaces.reference}" if replaces else ""),
         )
-        if existing is not None:
-            _cover_recorded_children(
-                election, actor=actor, today=timezone.localdate(timezone=profile.office.tz)
-            )
         return election, True
+
+
+def election_start_recorded(*, actor, parent: Parent) -> tuple[Election, bool]:
+    """Start the election of a parent formsvc already knows (registered by the case system, or
+    recorded for an earlier election) from the recorded details, with every minor child linked
+    to them put on it (``_cover_recorded_children``); one step, so the officer only confirms.
+
+    As ``election_start``: an election in progress is returned instead (``created`` False).
+    """
+    with transaction.atomic():
+        election, created = election_start(actor=actor, parent=parent_data_of(parent))
+        if created:
+            _cover_recorded_children(
+                election, actor=actor, today=timezone.localdate(timezone=election.office.tz)
+            )
+        return election, created
 
 
 def _cover_recorded_children(election: Election, *, actor, today: date) -> list[ElectionChild]:

@@ -149,9 +149,7 @@ def home(request, lookup=None):
 def _start_recorded(request, parent):
     """A parent formsvc knows: the election starts from the recorded details and children."""
     try:
-        election, created = services.election_start(
-            actor=request.user, parent=services.parent_data_of(parent)
-        )
+        election, created = services.election_start_recorded(actor=request.user, parent=parent)
     except workflow.TransitionError as error:
         messages.error(request, error.message)
         return redirect("elections:home")
