@@ -342,5 +342,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["elections.api.schema.canonical_paths_only"],
-    "ENUM_NAME_OVERRIDES": {"ElectionStatusEnum": "elections.constants.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "ElectionStatusEnum": "elections.constants.Status",
+        "RemovalFlagEnum": "elections.models.RemovalFlag",
+    },
 }

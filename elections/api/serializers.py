@@ -15,10 +15,16 @@ from elections.constants import (
     Status,
 )
 from elections.languages import ALL_COUNTRY_CODES, ALL_LANGUAGE_CODES
-from elections.models import RemovalFlag
+from elections.models import RemovalFlag, RemovalSource
 
 A_NUMBER_HELP = _("A-number in any usual shape: A012345678, A-012-345-678, 12345678.")
 MAX_CHILDREN = 30
+
+REMOVAL_CHOICES = [
+    ("with_parent", _("The child must travel with the parent")),
+    ("stays", _("The child stays in the United States")),
+    ("blocked", _("No final approved choice: the removal is blocked")),
+]
 
 
 # --- Errors ------------------------------------------------------------------------------------
@@ -124,13 +130,7 @@ class ClearanceChildSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=Decision.choices, allow_null=True)
     election_id = serializers.UUIDField(allow_null=True)
     election_status = serializers.ChoiceField(choices=Status.choices, allow_null=True)
-    removal = serializers.ChoiceField(
-        choices=[
-            ("with_parent", _("The child must travel with the parent")),
-            ("stays", _("The child stays in the United States")),
-            ("blocked", _("No final approved choice: the removal is blocked")),
-        ]
-    )
+    removal = serializers.ChoiceField(choices=REMOVAL_CHOICES)
     reasons = serializers.ListField(child=serializers.CharField())
     reason_codes = serializers.ListField(child=serializers.CharField())
 
@@ -239,11 +239,51 @@ class RemovalResultSerializer(serializers.Serializer):
 # --- Report ------------------------------------------------------------------------------------
 
 
+class LocationSerializer(serializers.Serializer):
+    kind = serializers.CharField(allow_blank=True, help_text=_("The kind of placement, in words."))
+    name = serializers.CharField(allow_blank=True)
+
+
 class ReportChildSerializer(serializers.Serializer):
-    # Filled in once the report's entries are final (elections/undocumented.py).
-    pass
+    a_number = serializers.CharField(allow_null=True)
+    name = serializers.CharField()
+    date_of_birth = serializers.DateField()
+    removed_with_parent = serializers.BooleanField()
+    removal = serializers.ChoiceField(choices=REMOVAL_CHOICES)
+    election_id = serializers.UUIDField(allow_null=True)
+    election_status = serializers.ChoiceField(choices=Status.choices, allow_null=True)
+    decision = serializers.ChoiceField(choices=Decision.choices, allow_null=True)
+    record_shows = serializers.CharField()
+    last_known_location = LocationSerializer()
+
+
+class OfficeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ReportParentSerializer(serializers.Serializer):
+    a_number = serializers.CharField()
+    name = serializers.CharField()
+    date_of_birth = serializers.DateField()
+    country_of_citizenship = serializers.CharField()
+    primary_language = serializers.CharField()
+    home_country_contact = serializers.CharField(allow_blank=True)
+
+
+class ReportEntrySerializer(serializers.Serializer):
+    removal_id = serializers.UUIDField()
+    removed_on = serializers.DateField()
+    office = OfficeSerializer(help_text=_("The removing field office."))
+    source = serializers.ChoiceField(choices=RemovalSource.choices)
+    flags = serializers.ListField(child=serializers.ChoiceField(choices=RemovalFlag.choices))
+    parent = ReportParentSerializer()
+    record_shows = serializers.ListField(
+        child=serializers.CharField(), help_text=_("What the record showed at the removal.")
+    )
+    children = ReportChildSerializer(many=True)
 
 
 class ReportSerializer(serializers.Serializer):
     count = serializers.IntegerField()
-    results = serializers.ListField(child=serializers.DictField())
+    results = ReportEntrySerializer(many=True)

@@ -504,7 +504,7 @@ class RemovedUndocumentedView(ApiView):
             response["Cache-Control"] = "private, no-store"
             return response
         results = [entry.as_dict() for entry in entries]
-        return Response({"count": len(results), "results": results})
+        return Response(ReportSerializer({"count": len(results), "results": results}).data)
 
 
 # --- The document and its page -----------------------------------------------------------------
