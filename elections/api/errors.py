@@ -77,7 +77,8 @@ def _flatten(detail, prefix: str = "") -> list[tuple[str, exceptions.ErrorDetail
     if isinstance(detail, dict):
         pairs = []
         for key, value in detail.items():
-            key = str(key)
+            # A list's errors come keyed by index (DRF's ListSerializer): children[1].
+            key = f"[{key}]" if isinstance(key, int) else str(key)
             path = (
                 key
                 if not prefix

@@ -158,7 +158,7 @@ class FamilyParentSerializer(serializers.Serializer):
     )
     primary_language = serializers.ChoiceField(choices=sorted(ALL_LANGUAGE_CODES))
     home_country_contact = serializers.CharField(
-        max_length=2000, required=False, allow_blank=True, default=""
+        max_length=300, required=False, allow_blank=True, default=""
     )
 
 

@@ -276,6 +276,12 @@ def parent_for(request, raw: str) -> Parent:
             _("No parent with the A-number %(a_number)s.") % {"a_number": a_number},
             code="unknown_parent",
         )
+    parent_visible_check(request, parent)
+    return parent
+
+
+def parent_visible_check(request, parent: Parent) -> None:
+    """A token limited to an office sees a parent of that office only (403 otherwise)."""
     token = request.auth
     if token.office_id is not None and token.office_id not in clearance.parent_office_ids(parent):
         raise OfficeNotAllowed(
@@ -285,7 +291,6 @@ def parent_for(request, raw: str) -> Parent:
             )
             % {"office": token.office.code}
         )
-    return parent
 
 
 class ClearanceView(ApiView):
@@ -350,6 +355,11 @@ class FamilyUnitView(ApiView):
         payload = body.validated_data
         office_code = _office_code(request, payload.get("office"))
         parent = payload["parent"]
+        known = Parent.objects.filter(
+            a_number=selectors.a_number_parse(parent["a_number"], field="parent.a_number")
+        ).first()
+        if known is not None:
+            parent_visible_check(request, known)  # another office's family is not this token's
         data = intake.FamilyUnitData(
             a_number=parent["a_number"],
             full_name=parent["name"],
