@@ -17,10 +17,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -72,7 +73,23 @@ class NotFound(Http404):
 ELECTION_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
 
-class ApiView(APIView):
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = gettext_lazy("The request body is too large.")
+    default_code = "too_large"
+
+
+class RefuseOversized:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE reaches the view as a GET with nothing read
+    (elections/middleware.py, for the screens' forms): here it is a JSON 413."""
+
+    def initial(self, request, *args, **kwargs):
+        if getattr(request._request, "too_large_message", None) is not None:
+            raise PayloadTooLarge
+        super().initial(request, *args, **kwargs)
+
+
+class ApiView(RefuseOversized, APIView):
     required_scope: str | None = None
 
 
@@ -161,7 +178,7 @@ def election_detail(election) -> dict:
     }
 
 
-class ElectionListView(GenericAPIView):
+class ElectionListView(RefuseOversized, GenericAPIView):
     required_scope = SCOPE_RECORDS
     pagination_class = ElectionCursorPagination
     serializer_class = ElectionSummarySerializer

@@ -164,3 +164,54 @@ def test_the_token_is_stored_only_as_its_sha256(db):
     token, raw = service_token("records:read")
     stored = ApiToken.objects.filter(pk=token.pk).values()[0]
     assert raw not in {str(value) for value in stored.values()}
+
+
+def test_a_body_over_the_size_limit_is_a_json_413(make_api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    api = make_api()
+    response = api.post("/api/v1/removals/", {"a_number": "A012345678", "pad": "x" * 2000})
+    assert_error(response, 413, "too_large")
+
+
+def test_an_unexpected_failure_is_a_json_500_not_a_page(make_api, monkeypatch):
+    def broken(**kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr("elections.api.selectors.api_election_search", broken)
+    body = assert_error(make_api().get("/api/v1/elections/"), 500, "server_error")
+    assert "fire" not in body["detail"]
+
+
+def test_the_openapi_document_is_open_and_names_every_endpoint(client, db):
+    response = client.get("/api/v1/schema/")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.")
+    assert set(document["paths"]) == {
+        "/api/v1/elections/",
+        "/api/v1/elections/{id}",
+        "/api/v1/elections/{id}/record.pdf",
+        "/api/v1/parents/{a_number}/clearance",
+        "/api/v1/family-units/",
+        "/api/v1/removals/",
+        "/api/v1/reports/removed-undocumented",
+    }
+    assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    removals = document["paths"]["/api/v1/removals/"]["post"]["responses"]
+    assert {"201", "400", "401", "403", "404", "409", "429"} <= set(removals)
+
+
+def test_the_openapi_document_validates_without_a_warning(tmp_path, db):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "s.yaml"))
+
+
+def test_the_docs_page_needs_no_inline_script_and_no_cdn(client, db):
+    page = client.get("/api/v1/docs/").content.decode()
+    assert "<style" not in page
+    scripts = page.count("<script")
+    assert scripts == page.count('<script src="/') == 3
+    settings_script = client.get("/api/v1/docs/?script=")
+    assert settings_script["Content-Type"].startswith("application/javascript")
+    assert b"/api/v1/schema/" in settings_script.content
