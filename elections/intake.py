@@ -89,14 +89,14 @@ class IntakeResult:
     linked: list[Child] = field(default_factory=list)
 
     @property
+    def updated(self) -> bool:
+        """A recorded parent's family gained something: a child, a link, a missing value."""
+        return bool(any(created for _child, created in self.children) or self.filled or self.linked)
+
+    @property
     def changed(self) -> bool:
-        return bool(
-            self.created
-            or any(created for _child, created in self.children)
-            or self.new_discrepancies
-            or self.filled
-            or self.linked
-        )
+        """This report wrote anything at all, a new discrepancy included."""
+        return bool(self.created or self.updated or self.new_discrepancies)
 
     def as_dict(self) -> dict:
         return {

@@ -298,7 +298,7 @@ class Command(BaseCommand):
                 if result.created
                 else (
                     pgettext("family unit import", "updated")
-                    if result.changed
+                    if result.updated
                     else pgettext("family unit import", "unchanged")
                 )
             )
@@ -350,7 +350,7 @@ class Command(BaseCommand):
                     }
                 )
             created += result.created
-            unchanged += not result.changed
+            unchanged += not (result.created or result.updated)
             discrepancies += len(result.discrepancies)
         self.stdout.write(
             _(
