@@ -241,9 +241,19 @@ def _office(code) -> FieldOffice | None:
     return office
 
 
-def _clean(data: FamilyUnitData) -> _CleanFamily:
+def _clean(data: FamilyUnitData, *, token=None) -> _CleanFamily:
     errors = _Errors()
     office = errors.run("office", _office, data.office_code)
+    limit = getattr(token, "office", None)
+    if limit is not None:
+        # A token limited to a field office registers families with that office only.
+        if office is None and not errors.by_path:
+            office = limit
+        elif office is not None and office.pk != limit.pk:
+            errors.add(
+                "office",
+                _("This token registers families with %(office)s only.") % {"office": limit.code},
+            )
     tz = office.tz if office is not None else None
     today = timezone.localdate(timezone=tz) if tz else timezone.localdate()
     parent_a = errors.run("parent.a_number", normalize_a_number, data.a_number)
@@ -350,10 +360,10 @@ def _clean(data: FamilyUnitData) -> _CleanFamily:
     return family
 
 
-def family_unit_problems(data: FamilyUnitData) -> dict[str, list[str]]:
+def family_unit_problems(data: FamilyUnitData, *, token=None) -> dict[str, list[str]]:
     """What ``register_family_unit`` would refuse in ``data``, by payload path; writes nothing."""
     try:
-        _clean(data)
+        _clean(data, token=token)
     except ValidationError as error:
         return error.message_dict
     return {}
@@ -472,19 +482,18 @@ def _known_parent(writer: _Writer, family: _CleanFamily) -> None:
         _save(parent, user=writer.user, reason="parent details filled in by the case system")
 
 
-def _find_child(parent: Parent, data: _CleanChild) -> tuple[Child | None, bool]:
-    """The recorded child the report is about, and whether its A-number is to be filled in."""
+def _find_child(parent: Parent, data: _CleanChild) -> Child | None:
+    """The recorded child the report is about: the one with its A-number, else this parent's
+    child with the same name and date of birth (typed in without an A-number, or with another
+    one: the same person either way, never a second record of them)."""
     child = Child.objects.select_for_update().filter(a_number=data.a_number).first()
     if child is not None:
-        return child, False
-    # Typed in by an officer without an A-number: the same name and date of birth, this parent.
-    for link in parent.child_links.select_related("child").filter(child__a_number__isnull=True):
-        if (name_key(link.child.full_name), link.child.date_of_birth) == (
-            name_key(data.full_name),
-            data.date_of_birth,
-        ):
-            return link.child, True
-    return None, False
+        return child
+    same_person = (name_key(data.full_name), data.date_of_birth)
+    for link in parent.child_links.select_related("child").order_by("child__a_number"):
+        if (name_key(link.child.full_name), link.child.date_of_birth) == same_person:
+            return Child.objects.select_for_update().get(pk=link.child_id)
+    return None
 
 
 CHILD_FACTS = (
@@ -498,7 +507,7 @@ LINK_FACTS = (("relationship", None), ("evidence", None), ("evidence_note", None
 
 def _register_child(writer: _Writer, data: _CleanChild) -> None:
     parent, user = writer.parent, writer.user
-    child, fill_a_number = _find_child(parent, data)
+    child = _find_child(parent, data)
     created = child is None
     if created:
         child = Child(
@@ -512,7 +521,7 @@ def _register_child(writer: _Writer, data: _CleanChild) -> None:
     else:
         for name, key in CHILD_FACTS:
             writer.compare(child, child=child, name=name, reported=getattr(data, name), key=key)
-        if fill_a_number:
+        if writer.compare(child, child=child, name="a_number", reported=data.a_number):
             child.a_number = data.a_number
             _save(child, user=user, reason="child's A-number filled in by the case system")
             writer.result.filled.append((data.a_number, "a_number"))
@@ -563,7 +572,7 @@ def register_family_unit(*, data: FamilyUnitData, token=None, source: str = "api
     ``token`` is the API token that reported it (its service account is the history's user), or
     None for ``manage.py import_family_units`` (``source="import"``).
     """
-    family = _clean(data)
+    family = _clean(data, token=token)
     for attempt in (1, 2):
         try:
             with transaction.atomic():
@@ -625,7 +634,16 @@ def _apply(discrepancy: RegistryDiscrepancy, *, actor) -> None:
             code="awaiting_approval",
         )
     setattr(target, name, _reported(discrepancy, type(target), name))
-    _save(target, user=actor, reason="case system's value accepted")
+    try:
+        with transaction.atomic():
+            _save(target, user=actor, reason="case system's value accepted")
+    except IntegrityError:
+        # Only an A-number can collide: another child is recorded with it.
+        raise ValidationError(
+            _("A-number %(a_number)s is already recorded for another child.")
+            % {"a_number": format_a_number(discrepancy.reported_value)},
+            code="a_number_taken",
+        ) from None
     # A draft the parent already heard or signed must be heard and signed again.
     for election in elections.filter(status__in=EDITABLE_STATUSES).distinct():
         _reset_notice_delivery(election, actor=actor, why="case system details accepted")

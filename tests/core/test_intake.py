@@ -35,6 +35,7 @@ from elections.records.verification import verify_stored
 from tests.factories import (
     ChildDataFactory,
     ElectionFactory,
+    FieldOfficeFactory,
     ParentFactory,
     UserFactory,
     birthday_years_ago,
@@ -297,6 +298,50 @@ def test_a_child_a_number_recorded_for_another_child_is_a_discrepancy_not_a_new_
     fields = set(RegistryDiscrepancy.objects.filter(child=child).values_list("field", flat=True))
     assert fields == {"full_name", "date_of_birth"}
     assert RegistryDiscrepancy.objects.filter(parent__a_number=PARENT_A).count() == 2
+
+
+def test_a_known_child_reported_with_another_a_number_is_a_discrepancy_not_a_second_child(
+    office,
+):
+    register()
+    result = register(family_unit(children=[child_unit(0, a_number="A555555555"), child_unit(1)]))
+    assert Child.objects.count() == 2
+    discrepancy = RegistryDiscrepancy.objects.get()
+    assert (discrepancy.field, discrepancy.recorded_value, discrepancy.reported_value) == (
+        "a_number",
+        "A098765400",
+        "A555555555",
+    )
+    assert [c.a_number for c, _created in result.children] == ["A098765400", "A098765401"]
+
+
+def test_accepting_an_a_number_another_child_has_is_refused(office, officer):
+    register()
+    register(family_unit(children=[child_unit(0, a_number="A555555555"), child_unit(1)]))
+    discrepancy = RegistryDiscrepancy.objects.get()
+    register(family_unit(a_number="A777777777", children=[child_unit(2, a_number="A555555555")]))
+    with pytest.raises(ValidationError) as caught:
+        intake.discrepancy_resolve(discrepancy=discrepancy, actor=officer, accept=True)
+    assert "already recorded for another child" in caught.value.messages[0]
+    assert fresh_discrepancy(discrepancy).is_open
+    assert Child.objects.filter(a_number="A098765400").exists()
+
+
+def test_a_token_limited_to_an_office_registers_with_that_office_only(office, token):
+    token.office = office
+    token.save()
+    register(family_unit(office_code=None), token=token)
+    assert Parent.objects.get().registered_office == office
+    other = FieldOfficeFactory(code="SNA", time_zone="America/New_York")
+    errors = errors_of_with(family_unit(a_number="A444444444", office_code=other.code), token)
+    assert list(errors) == ["office"] and "ELP only" in errors["office"][0]
+    assert not Parent.objects.filter(a_number="A444444444").exists()
+
+
+def errors_of_with(data, token) -> dict:
+    with pytest.raises(ValidationError) as caught:
+        register(data, token=token)
+    return caught.value.message_dict
 
 
 def test_open_discrepancies_lists_the_parents_and_their_childrens(office):
