@@ -399,7 +399,12 @@ class _Writer:
 
     def contradiction(self, *, child: Child | None, name: str, recorded, reported) -> None:
         recorded, reported = _shown(recorded), _shown(reported)
-        target = Q(child=child) if child is not None else Q(parent=self.parent, child=None)
+        if child is None:
+            target = Q(parent=self.parent, child=None)
+        elif name in dict(LINK_FACTS):
+            target = Q(parent=self.parent, child=child)  # this parent's link to the child
+        else:
+            target = Q(child=child)  # the child's own facts, whichever parent reported them
         same = RegistryDiscrepancy.objects.filter(target, field=name, reported_value=reported)
         existing = same.filter(resolved_at__isnull=True).first()
         if (
@@ -422,8 +427,12 @@ class _Writer:
                 with transaction.atomic():
                     _save(discrepancy, user=self.user, reason="reported by the case system")
             except IntegrityError:
-                # Raised at the same moment by another report of the same fact.
-                existing = same.filter(resolved_at__isnull=True).get()
+                # Raised at the same moment by another report of the same fact (or, for a
+                # link, already open through the child's other parent).
+                unique = Q(child=child) if child is not None else Q(parent=self.parent, child=None)
+                existing = RegistryDiscrepancy.objects.get(
+                    unique, field=name, reported_value=reported, resolved_at__isnull=True
+                )
             else:
                 self.result.new_discrepancies.append(discrepancy)
                 existing = discrepancy
@@ -663,11 +672,19 @@ def discrepancy_resolve(
             .select_related("parent", "child")
             .get(pk=discrepancy.pk)
         )
+        # The offices of the family: of the parent it was reported for and, for a child's
+        # fact, of every parent of the child (it is on each of their tablets).
+        parents = Q(pk=locked.parent_id)
+        if locked.child_id:
+            parents |= Q(child_links__child_id=locked.child_id)
+        family = Parent.objects.filter(parents)
         offices = set(
-            Election.objects.filter(parent_id=locked.parent_id).values_list("office_id", flat=True)
-        )
-        if locked.parent.registered_office_id:
-            offices.add(locked.parent.registered_office_id)
+            Election.objects.filter(parent__in=family).values_list("office_id", flat=True)
+        ) | {
+            office_id
+            for office_id in family.values_list("registered_office_id", flat=True)
+            if office_id
+        }
         if offices and profile.office_id not in offices:
             raise PermissionDenied(_("This family is not registered with your field office."))
         if not locked.is_open:

@@ -544,6 +544,31 @@ def test_only_an_officer_of_the_familys_office_resolves(office):
     assert fresh_discrepancy(discrepancy).is_open
 
 
+def test_a_childs_discrepancy_is_resolved_at_the_office_of_either_parent(office):
+    sna = FieldOfficeFactory(code="SNA", time_zone="America/Chicago")
+    register(family_unit(children=[child_unit(0)]))
+    register(
+        family_unit(
+            a_number="A222222222",
+            office_code="SNA",
+            children=[child_unit(0, relationship=Relationship.FATHER)],
+        )
+    )
+    register(family_unit(children=[child_unit(0, location_name="Casa Montezuma, Houston")]))
+    discrepancy = RegistryDiscrepancy.objects.get()
+    assert discrepancy.parent.a_number == PARENT_A
+    other_parent = Parent.objects.get(a_number="A222222222")
+    assert intake.open_discrepancies(other_parent) == [discrepancy]
+    with pytest.raises(PermissionDenied):
+        intake.discrepancy_resolve(
+            discrepancy=discrepancy, actor=make_officer(username="elsewhere"), accept=True
+        )
+    intake.discrepancy_resolve(
+        discrepancy=discrepancy, actor=make_officer(sna, username="san-antonio"), accept=True
+    )
+    assert Child.objects.get().location_name == "Casa Montezuma, Houston"
+
+
 def fresh_discrepancy(discrepancy):
     return RegistryDiscrepancy.objects.get(pk=discrepancy.pk)
 
