@@ -7,7 +7,7 @@ election shows; bad input is refused with the payload path of each problem, noth
 
 import html
 import re
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -631,6 +631,21 @@ def test_a_child_who_is_18_today_in_the_offices_time_zone_is_refused(office):
     assert "18 or older" in errors["children[1].date_of_birth"][0]
     assert nothing_written()
     register(family_unit(children=[child_unit(0, date_of_birth=eighteen + timedelta(days=1))]))
+
+
+def test_the_age_is_taken_on_the_offices_date_not_the_servers(office, monkeypatch):
+    # 03:00 UTC on 15 June is still 14 June in El Paso (America/Denver).
+    moment = datetime(2026, 6, 15, 3, 0, tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    assert office.time_zone == "America/Denver"
+    turns_18_in_utc_today = date(2008, 6, 15)
+    register(family_unit(children=[child_unit(0, date_of_birth=turns_18_in_utc_today)]))
+    errors = errors_of(
+        family_unit(
+            a_number="A222222222", children=[child_unit(1, date_of_birth=date(2008, 6, 14))]
+        )
+    )
+    assert "18 or older" in errors["children[0].date_of_birth"][0]
 
 
 def test_a_child_listed_twice_is_refused(office):
