@@ -694,6 +694,33 @@ def test_a_date_of_birth_in_the_future_is_refused(office, path):
     assert nothing_written()
 
 
+def test_a_child_with_nothing_filled_in_is_refused_field_by_field(office):
+    empty = ChildUnitData(
+        a_number=None,
+        full_name=None,
+        date_of_birth=None,
+        location_kind=None,
+        location_name=None,
+        relationship=None,
+        evidence=None,
+        evidence_note=None,
+    )
+    errors = errors_of(family_unit(children=[empty]))
+    assert set(errors) == {
+        f"children[0].{name}"
+        for name in (
+            "a_number",
+            "name",
+            "date_of_birth",
+            "location_kind",
+            "location_name",
+            "relationship",
+            "evidence",
+        )
+    }
+    assert nothing_written()
+
+
 def test_every_problem_is_reported_at_once(office):
     errors = errors_of(
         family_unit(
