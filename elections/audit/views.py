@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from elections import rules, selectors
 from elections.access_log import access_log_record, auditor_view
 from elections.models import AccessAction, ExportJob
+from elections.names import spreadsheet_safe
 from elections.records.sealed_state import election_as_shown
 
 from . import charts, exports, tasks, verify_uploads
@@ -142,11 +143,6 @@ class _Echo:
         return value
 
 
-def _csv_safe(value: str) -> str:
-    # A cell that a spreadsheet would run as a formula is written as text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @require_GET
 @auditor_view(log_page=False)
 def search_csv(request):
@@ -183,7 +179,7 @@ def search_csv(request):
         yield writer.writerow(list_columns())
         for election in results.iterator(chunk_size=500):
             cells = list_row(election, flag_labels=flag_labels, as_text=_utc_iso)
-            yield writer.writerow([_csv_safe(cell) for cell in cells])
+            yield writer.writerow([spreadsheet_safe(cell) for cell in cells])
 
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
@@ -557,7 +553,7 @@ def access_log_csv(request):
         yield "\ufeff"
         yield writer.writerow(access_log_columns())
         for entry in entries.iterator(chunk_size=1000):
-            yield writer.writerow([_csv_safe(cell) for cell in access_log_row(entry)])
+            yield writer.writerow([spreadsheet_safe(cell) for cell in access_log_row(entry)])
 
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
