@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from elections import intake
+from elections import clearance, intake
 from elections.constants import (
     ChildLocationKind,
     Decision,
@@ -167,6 +167,16 @@ def test_a_new_child_for_a_known_parent_is_created_and_linked(office):
     result = register(family_unit(children=[child_unit(0), child_unit(2)]))
     assert [created for _child, created in result.children] == [False, True]
     assert Parent.objects.get().child_links.count() == 3
+
+
+def test_a_registered_family_is_not_cleared_for_removal_until_each_child_has_a_choice(office):
+    register()
+    answer = clearance.clearance_for_a_number(PARENT_A).as_dict()
+    assert answer["cleared"] is False
+    assert sorted((c["a_number"], c["removal"]) for c in answer["children"]) == [
+        ("A098765400", "blocked"),
+        ("A098765401", "blocked"),
+    ]
 
 
 def test_a_value_the_record_lacks_is_filled_in(office):
