@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.utils import translation
 
 from elections import undocumented
 from elections.clearance import Reason
@@ -95,15 +96,32 @@ def report_rows(entries: list[undocumented.ReportEntry]) -> list[ReportRow]:
     return rows
 
 
+def _flag_child_name(flag: dict, names: dict) -> str:
+    """The child a flag concerns, by name: from the clearance by A-number, or, for a child
+    recorded without one, from the flag's own words ("Name: what happened", in English)."""
+    if flag.get("child"):
+        return names.get(flag["child"]) or ""
+    try:
+        code = RemovalFlag(flag.get("code"))
+    except ValueError:
+        return ""
+    if code == RemovalFlag.NOT_CLEARED:
+        return ""
+    with translation.override("en"):
+        suffix = f": {code.label}"
+    detail = flag.get("detail", "")
+    return detail[: -len(suffix)] if detail.endswith(suffix) else ""
+
+
 def flag_rows(removal: Removal) -> list[dict]:
     """Each flag of a removal, in words, with the child it concerns when there is one."""
-    names = {c.get("a_number"): c.get("name") for c in removal.clearance.get("children", []) if c}
+    names = {c.get("a_number"): c.get("name") for c in removal.clearance.get("children", [])}
     return [
         {
             "code": flag.get("code", ""),
             "label": flag_label(flag.get("code", "")),
             "child": flag.get("child", ""),
-            "child_name": names.get(flag.get("child")) if flag.get("child") else "",
+            "child_name": _flag_child_name(flag, names),
         }
         for flag in removal.flags
     ]

@@ -310,3 +310,46 @@ def test_a_record_whose_parent_was_never_removed_shows_no_removals(notices, audi
     page = text_of(auditor_client.get(reverse("audit:record", args=[election.pk])).content.decode())
 
     assert "Removals of this parent" not in page
+
+
+def test_two_children_without_an_a_number_each_show_what_the_record_shows_for_them(
+    notices, auditor_client
+):
+    elp = el_paso()
+    returned = elp.returned(
+        children=[
+            ChildDataFactory(a_number=None, full_name="Allison Pu Cac"),
+            ChildDataFactory(a_number=None, full_name="Dylan Pu Cac"),
+        ],
+        decisions=[Decision.REUNIFY, Decision.WAIVE],
+    )
+    removed(returned.parent, office=elp.office)
+
+    html = auditor_client.get(REPORT).content.decode()
+
+    rows = {
+        name: text_of(row)
+        for row in re.findall(r"<tr>\s*<th scope=\"row\".*?</tr>", html, flags=re.S)
+        for name in ("Allison Pu Cac", "Dylan Pu Cac")
+        if name in row
+    }
+    assert str(Decision.REUNIFY.label) in rows["Allison Pu Cac"]
+    assert str(Decision.WAIVE.label) in rows["Dylan Pu Cac"]
+    (entry,) = undocumented.report_entries()
+    assert {child.name: child.decision for child in entry.children} == {
+        "Allison Pu Cac": Decision.REUNIFY,
+        "Dylan Pu Cac": Decision.WAIVE,
+    }
+
+
+def test_a_flag_about_a_child_without_an_a_number_names_the_child(notices, auditor_client):
+    elp = el_paso()
+    cleared = elp.approved(
+        children=[ChildDataFactory(a_number=None, full_name="Génesis Batz Cruz")],
+        decisions=[Decision.REUNIFY],
+    )
+    removed(cleared.parent, office=elp.office)
+
+    page = text_of(auditor_client.get(FLAGGED).content.decode())
+
+    assert "A child to be removed with the parent was left behind: Génesis Batz Cruz" in page
