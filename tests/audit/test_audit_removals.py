@@ -177,7 +177,7 @@ def test_the_report_is_in_spanish_for_a_spanish_speaking_auditor(world, auditor_
     page = text_of(response.content.decode())
     assert "Expulsados sin una elección documentada" in page
     assert "Expulsado sin autorización" in page
-    assert "la elección fue devuelta al oficial para corregirla" in page
+    assert "la elección se devolvió al oficial para que la corrija" in page
 
 
 # --- The CSV --------------------------------------------------------------------------------
