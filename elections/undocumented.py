@@ -97,13 +97,32 @@ def _removals(office_id=None):
     return qs
 
 
+def clearance_answer_for(removal: Removal, *, a_number, name, date_of_birth) -> dict:
+    """What the clearance of the removal's moment said of one child: found by A-number, or by
+    name and date of birth for a child recorded without one (several children may have none)."""
+    for answer in removal.clearance.get("children", []):
+        if a_number:
+            if answer.get("a_number") == a_number:
+                return answer
+        elif not answer.get("a_number") and (answer.get("name"), answer.get("date_of_birth")) == (
+            name,
+            date_of_birth.isoformat(),
+        ):
+            return answer
+    return {}
+
+
 def _entry(removal: Removal) -> ReportEntry:
     taken = {child.pk for child in removal.children_removed.all()}
-    answered = {c.get("a_number"): c for c in removal.clearance.get("children", [])}
     children = []
     for link in removal.parent.child_links.all():
         child = link.child
-        answer = answered.get(child.a_number, {})
+        answer = clearance_answer_for(
+            removal,
+            a_number=child.a_number,
+            name=child.full_name,
+            date_of_birth=child.date_of_birth,
+        )
         if answer and not answer.get("minor", True):
             continue  # an adult child was not the parent's to decide for
         children.append(
