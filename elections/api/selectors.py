@@ -1,5 +1,6 @@
 """What a token may read: elections of its office (every office for an unlimited token)."""
 
+import re
 from datetime import UTC, datetime, time
 
 from django.core.exceptions import ValidationError
@@ -15,10 +16,14 @@ from elections.models import Election, ElectionChild, FieldOffice, Signature
 from .errors import Invalid
 from .permissions import office_code_check
 
+UNENCODED_PLUS = re.compile(r"(\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
+
 
 def instant_parse(raw: str) -> datetime:
     """An ISO 8601 date (its 00:00 UTC) or date and time (UTC when it names no offset)."""
     value = None
+    # An offset's "+" sent unencoded in a query string arrives as a space: read it back.
+    raw = UNENCODED_PLUS.sub(r"\1+\2", raw.strip())
     try:
         value = parse_datetime(raw)
         if value is None and (day := parse_date(raw)) is not None:

@@ -4,6 +4,7 @@ and its sealed PDF, byte for byte; each look logged with the token, like an audi
 import hashlib
 
 import pytest
+from django.utils import timezone
 
 from elections.constants import Decision, Status
 from elections.identifiers import format_a_number
@@ -225,3 +226,13 @@ def test_a_look_at_an_election_that_is_not_there_is_logged_too(make_api, world):
     api.get(detail_url(world["first"]))
     entry = AccessLog.objects.get(token=api.token)
     assert entry.status_code == 404 and entry.election is None
+
+
+def test_an_offset_sent_with_an_unencoded_plus_is_read_back(make_api, world):
+    new = world["new"]
+    moment = new.approved_at.astimezone(timezone.get_fixed_timezone(60)).isoformat()
+    assert "+01:00" in moment
+    api = make_api("records:read")
+    # What a client sends when it forgets to encode "+": the server receives a space.
+    response = api.get(LIST + "?approved_after=" + moment.replace("+", "%20"))
+    assert ids(response) == {str(new.pk)}
