@@ -315,3 +315,34 @@ def test_import_removals_refuses_another_header_or_encoding(tmp_path, db):
     )
     with pytest.raises(CommandError, match="is not UTF-8 \\(line 2"):
         call_command("import_removals", str(latin))
+
+
+def test_the_database_refuses_a_raw_update_of_a_removal(family):
+    from django.db import DatabaseError, connection, transaction
+
+    recorded = record_removal(
+        data=removal(family.parent.a_number, "A231000001"), source=RemovalSource.API
+    )
+
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE elections_removal SET flags = '[]', cleared = 1 WHERE id = %s",
+            [recorded.pk.hex],
+        )
+    assert Removal.objects.get(pk=recorded.pk).flags == recorded.flags
+
+
+@pytest.mark.postgres
+def test_postgresql_refuses_a_raw_update_or_delete_of_a_removal(officer, witness):
+    from django.db import DatabaseError, connection, transaction
+
+    link = ParentChildFactory()
+    recorded = record_removal(data=removal(link.parent.a_number), source=RemovalSource.API)
+    assert connection.vendor == "postgresql" and recorded.flags
+    for statement in (
+        "UPDATE elections_removal SET flags = '[]'::jsonb WHERE id = %s",
+        "DELETE FROM elections_removal WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [recorded.pk])
+    assert Removal.objects.get(pk=recorded.pk).flags == recorded.flags
