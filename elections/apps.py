@@ -11,6 +11,7 @@ class ElectionsConfig(AppConfig):
         from simple_history.signals import pre_create_historical_record
 
         from . import workflow
+        from .api import admin as api_admin  # noqa: F401  (the token list on the admin site)
         from .attribution import record_performer
         from .records import sealing
 

@@ -158,6 +158,9 @@ REASONS = {
     "witness changed": pgettext_lazy("history reason", "the witness changed"),
     "interpreter changed": pgettext_lazy("history reason", "the interpreter changed"),
     "choices changed": pgettext_lazy("history reason", "the choices changed"),
+    "case system details accepted": pgettext_lazy(
+        "history reason", "the case system's details were accepted"
+    ),
     "parent signs again": pgettext_lazy("history reason", "the parent signs again"),
     "parent did not sign: no election recorded": pgettext_lazy(
         "history reason", "the parent did not sign: no election recorded"

@@ -194,3 +194,8 @@ def clean_printed_text(
         )
     _check_length(text, max_length)
     return text
+
+
+def spreadsheet_safe(value: str) -> str:
+    """A CSV cell that a spreadsheet would run as a formula, written as text instead."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

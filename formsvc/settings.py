@@ -306,3 +306,44 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Admin titles, translated.
 ADMIN_SITE_HEADER = _("formsvc supervisor review")
+
+# --- The JSON API (/api/v1/, elections/api/) ----------------------------------------------------
+# Systems authenticate with a service account's bearer token (`manage.py create_api_token`);
+# no session, so no CSRF. API_RATE is each token's request limit ("600/min", "20/s", "10000/day"),
+# counted in the default cache: with several server processes, give them a shared cache
+# (CACHES) or each counts its own.
+API_RATE = env_str("API_RATE", "600/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["elections.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["elections.api.permissions.ScopeRequired"],
+    "DEFAULT_THROTTLE_CLASSES": ["elections.api.throttling.TokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "elections.api.errors.api_exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "elections.api.negotiation.FirstRendererNegotiation",
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "formsvc API",
+    "DESCRIPTION": (
+        "Removal clearance, family-unit intake, sealed records, removals and the report of "
+        "parents removed without a documented choice. Every request carries "
+        "`Authorization: Bearer <token>` (`manage.py create_api_token`); every error is "
+        '`{"error": code, "detail": message}`.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PUBLIC": True,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["elections.api.schema.canonical_paths_only"],
+    "ENUM_NAME_OVERRIDES": {
+        "ElectionStatusEnum": "elections.constants.Status",
+        "RemovalFlagEnum": "elections.models.RemovalFlag",
+    },
+}

@@ -10,5 +10,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("audit/", include("elections.audit.urls")),
+    path("api/v1/", include("elections.api.urls")),
     path("", include("elections.urls")),
 ]
+
+# JSON under /api/ (an address no view answers, a malformed id); the usual pages elsewhere.
+handler404 = "elections.api.errors.not_found"
+handler500 = "elections.api.errors.server_error"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from elections.constants import Decision, Status
 from elections.identifiers import normalize_a_number
-from elections.models import AccessAction, FieldOffice
+from elections.models import AccessAction, FieldOffice, RemovalFlag
 
 
 class DateInput(forms.DateInput):
@@ -283,3 +283,34 @@ class VerifyForm(forms.Form):
         self.fields["file"].help_text = _("Up to %(mb)d MB.") % {
             "mb": settings.FORMSVC_VERIFY_MAX_UPLOAD_BYTES // (1024 * 1024)
         }
+
+
+class RemovalFilterForm(LenientForm):
+    """The office (and, on the list of flagged removals, the flag) a removals page shows; an
+    unknown value is reported and left out."""
+
+    office = forms.ChoiceField(
+        label=_("Removing office"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    flag = forms.ChoiceField(
+        label=_("Flag"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.fields["office"].choices = [
+            ("", _("Every field office")),
+            *FieldOffice.objects.order_by("name").values_list("code", "name"),
+        ]
+        self.fields["flag"].choices = [("", _("Every flag")), *RemovalFlag.choices]
+
+    def selected_office(self) -> FieldOffice | None:
+        code = self.cleaned().get("office")
+        return FieldOffice.objects.filter(code=code).first() if code else None
+
+    def selected_flag(self) -> str:
+        return self.cleaned().get("flag") or ""

@@ -18,6 +18,9 @@ urlpatterns = [
     path("exports/<uuid:pk>/download/", views.export_download, name="export_download"),
     path("verify/", views.verify, name="verify"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("removals/", views.removals_flagged, name="removals_flagged"),
+    path("removals/report/", views.removals_report, name="removals_report"),
+    path("removals/report.csv", views.removals_report_csv, name="removals_report_csv"),
     path("access-log/", views.access_log, name="access_log"),
     path("access-log.csv", views.access_log_csv, name="access_log_csv"),
 ]

@@ -26,14 +26,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from elections import rules, selectors
+from elections import rules, selectors, undocumented
 from elections.access_log import access_log_record, auditor_view
 from elections.models import AccessAction, ExportJob
+from elections.names import spreadsheet_safe
 from elections.records.sealed_state import election_as_shown
 
-from . import charts, exports, tasks, verify_uploads
+from . import charts, exports, gate, tasks, verify_uploads
 from . import selectors as audit_selectors
-from .forms import FLAG_CHOICES, AccessLogSearchForm, AuditSearchForm, VerifyForm
+from .forms import (
+    FLAG_CHOICES,
+    AccessLogSearchForm,
+    AuditSearchForm,
+    RemovalFilterForm,
+    VerifyForm,
+)
 
 PAGE_SIZE = 50
 
@@ -142,11 +149,6 @@ class _Echo:
         return value
 
 
-def _csv_safe(value: str) -> str:
-    # A cell that a spreadsheet would run as a formula is written as text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @require_GET
 @auditor_view(log_page=False)
 def search_csv(request):
@@ -183,7 +185,7 @@ def search_csv(request):
         yield writer.writerow(list_columns())
         for election in results.iterator(chunk_size=500):
             cells = list_row(election, flag_labels=flag_labels, as_text=_utc_iso)
-            yield writer.writerow([_csv_safe(cell) for cell in cells])
+            yield writer.writerow([spreadsheet_safe(cell) for cell in cells])
 
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
@@ -204,6 +206,7 @@ def record(request, pk):
     election = audit_selectors.audit_election(election_id=pk)
     request.audited_election = election
     sealed = exports.sealed_record_for(election)
+    removals = gate.parent_removals(election.parent_id)
     # An approved or superseded record as it was sealed, not as the shared rows read today.
     election = election_as_shown(election)
     return render(
@@ -221,6 +224,9 @@ def record(request, pk):
             "verification": verify_uploads.verify_stored(sealed) if sealed else None,
             "flag_labels": _flag_labels(),
             "flags": audit_selectors.election_flags(election),
+            "removals": [
+                {"removal": removal, "flags": gate.flag_rows(removal)} for removal in removals
+            ],
         },
     )
 
@@ -479,7 +485,116 @@ def _verify(request):
 @require_GET
 @auditor_view
 def dashboard(request):
-    return render(request, "audit/dashboard.html", {"charts": charts.dashboard_charts()})
+    return render(
+        request,
+        "audit/dashboard.html",
+        {
+            "charts": charts.dashboard_charts(),
+            "flag_counts": gate.flag_counts(),
+            "removal_totals": gate.removal_totals(),
+        },
+    )
+
+
+# --- Removals: the report of Recommendation 2 and the flagged removals --------------------------
+
+
+def _removal_filters(request):
+    form = RemovalFilterForm(request.GET if request.GET else None)
+    return form, form.selected_office()
+
+
+@require_GET
+@auditor_view(log_page=False)
+def removals_report(request):
+    """Parents removed without an approved final election covering each child."""
+    form, office = _removal_filters(request)
+    entries = undocumented.report_entries(office_id=office.pk if office else None)
+    access_log_record(
+        request=request,
+        action=AccessAction.REPORT,
+        detail={
+            "format": "page",
+            "office": office.code if office else "",
+            "entries": len(entries),
+        },
+        status_code=200,
+    )
+    query = request.GET.copy()
+    query.pop("flag", None)
+    return render(
+        request,
+        "audit/removals_report.html",
+        {
+            "form": form,
+            "filter_problems": form.messages,
+            "office": office,
+            "rows": gate.report_rows(entries),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_GET
+@auditor_view(log_page=False)
+def removals_report_csv(request):
+    form, office = _removal_filters(request)
+    entries = undocumented.report_entries(office_id=office.pk if office else None)
+    access_log_record(
+        request=request,
+        action=AccessAction.REPORT,
+        detail={
+            "format": "csv",
+            "office": office.code if office else "",
+            "entries": len(entries),
+        },
+        status_code=200,
+    )
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff"
+        yield writer.writerow(undocumented.CSV_HEADER)
+        for row in undocumented.csv_rows(entries):
+            yield writer.writerow(row)
+
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="removed-without-a-documented-choice-{stamp}.csv"'
+    )
+    return response
+
+
+@require_GET
+@auditor_view
+def removals_flagged(request):
+    """Every removal that departed from the clearance, the parent cleared or not."""
+    form, office = _removal_filters(request)
+    flag = form.selected_flag()
+    removals = gate.flagged_removals(flag=flag or None, office_id=office.pk if office else None)
+    page = Paginator(removals, PAGE_SIZE).get_page(request.GET.get("page"))
+    latest = gate.latest_elections({removal.parent_id for removal in page.object_list})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/removals_flagged.html",
+        {
+            "form": form,
+            "filter_problems": form.messages,
+            "page": page,
+            "rows": [
+                {
+                    "removal": removal,
+                    "flags": gate.flag_rows(removal),
+                    "election": latest.get(removal.parent_id),
+                }
+                for removal in page.object_list
+            ],
+            "query": query.urlencode(),
+        },
+    )
 
 
 # --- Access log ------------------------------------------------------------------------------
@@ -557,7 +672,7 @@ def access_log_csv(request):
         yield "\ufeff"
         yield writer.writerow(access_log_columns())
         for entry in entries.iterator(chunk_size=1000):
-            yield writer.writerow([_csv_safe(cell) for cell in access_log_row(entry)])
+            yield writer.writerow([spreadsheet_safe(cell) for cell in access_log_row(entry)])
 
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

@@ -172,3 +172,103 @@ def test_the_demo_data_is_the_same_on_every_run(debug):
     Parent.objects.all().delete()
     seed(parents=5)
     assert sorted(Election.objects.values_list("parent__a_number", "parent__full_name")) == people
+
+
+# --- The removal gate's demo ------------------------------------------------------------------
+# Seeded once for these last tests (after every test above, which start from an empty database),
+# without sealing the approved records: the clearance, not the PDFs, is under test.
+
+
+@pytest.fixture(scope="module")
+def gate_demo(django_db_setup, django_db_blocker):
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(DEBUG=True),
+        pytest.MonkeyPatch.context() as patch,
+    ):
+        patch.setattr("elections.records.sealing.election_seal", lambda *, election: None)
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        output = seed()
+        yield output
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+def clearances() -> dict:
+    from elections.clearance import parent_clearance
+
+    return {parent.a_number: parent_clearance(parent) for parent in Parent.objects.all()}
+
+
+def test_the_demo_parents_are_in_every_clearance_outcome(gate_demo):
+    from elections.clearance import STAYS, WITH_PARENT, Reason
+
+    answers = clearances()
+    seen = {code for answer in answers.values() for code in answer.as_dict()["reason_codes"]}
+    assert seen == {reason.value for reason in Reason}
+    cleared = [a for a in answers.values() if a.cleared]
+    removals_of = {c.removal for a in cleared for c in a.children}
+    assert {WITH_PARENT, STAYS} <= removals_of
+    # A child who has turned 18 beside a cleared minor sibling: noted, the parent still cleared.
+    assert any(
+        any(Reason.TURNED_18 in c.reasons for c in a.children)
+        and any(c.minor and not c.blocks for c in a.children)
+        for a in cleared
+    )
+    assert "Clearance: 5 parent(s) cleared" in gate_demo
+    assert "no_election 2" in gate_demo
+
+
+def test_a_registered_family_has_no_election_and_its_children_are_linked(gate_demo):
+    registered = Parent.objects.filter(registered_at__isnull=False, elections__isnull=True)
+    assert registered.count() == 2
+    for parent in registered:
+        assert parent.registered_office is not None
+        assert parent.home_country_contact
+        assert ParentChild.objects.filter(parent=parent).exists()
+    assert set(registered.values_list("registered_office__code", flat=True)) == {"ELP", "SNA"}
+
+
+def test_the_demo_has_flagged_removals_and_one_that_matched(gate_demo):
+    from elections.models import Removal, RemovalFlag, RemovalSource
+
+    flagged = Removal.objects.flagged()
+    codes = {flag["code"] for removal in flagged for flag in removal.flags}
+    assert {RemovalFlag.NOT_CLEARED, RemovalFlag.REUNIFY_LEFT_BEHIND} <= codes
+    # A flagged removal of a parent who was cleared (a child who was to go left behind).
+    assert flagged.filter(cleared=True).exists()
+    assert Removal.objects.filter(cleared=True, flags=[]).count() == 1
+    assert set(Removal.objects.values_list("source", flat=True)) == {RemovalSource.IMPORT}
+
+
+def test_seeding_again_records_no_second_removal_or_family(gate_demo):
+    from elections.models import Removal
+
+    before = row_counts()
+    output = seed()
+    assert row_counts() == before
+    assert "0 new demo parent" in output
+    assert Removal.objects.count() == 5
+
+
+def test_the_clearance_command_answers_as_the_gate_for_every_seeded_parent(gate_demo):
+    import json
+
+    from elections.clearance import clearance_for_a_number
+
+    parents = list(Parent.objects.order_by("a_number"))
+    assert len(parents) == 24
+    for parent in parents:
+        out = StringIO()
+        with pytest.raises(SystemExit) as exited:
+            call_command("clearance", parent.a_number_display, "--json", stdout=out)
+        answer = json.loads(out.getvalue())
+        expected = clearance_for_a_number(parent.a_number).as_dict()
+        assert exited.value.code == (0 if expected["cleared"] else 1)
+        answer.pop("as_of")
+        expected.pop("as_of")
+        assert answer == expected, parent.a_number

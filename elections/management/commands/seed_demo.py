@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from elections import rules, services, staging, workflow
+from elections import clearance, removals, rules, services, staging, workflow
 from elections.constants import (
     INTERPRETER_MODES,
     ChildLocationKind,
@@ -34,9 +34,20 @@ from elections.constants import (
     RelationshipEvidence,
     Role,
     SignatureMethod,
+    Status,
 )
 from elections.management.commands.load_notices import default_notice_files, load_notice_files
-from elections.models import Election, Facility, FieldOffice, Parent, StaffProfile
+from elections.models import (
+    Child,
+    Election,
+    Facility,
+    FieldOffice,
+    Parent,
+    ParentChild,
+    Removal,
+    RemovalSource,
+    StaffProfile,
+)
 from elections.selectors import election_queryset_for_rules
 from elections.signature_images import clean_png
 
@@ -287,6 +298,62 @@ INTERPRETERS = {
 }
 
 
+# --- The removal gate's demo: families the case system registered, removals as they happened ---
+
+#: Families registered by the case system with no election yet: the officer starts from the
+#: A-number (El Paso); the other was removed before any election was recorded (San Antonio).
+REGISTERED_FAMILIES = [
+    {
+        "office": "ELP",
+        "a_number": "A209000101",
+        "name": "Glenda Marisol Ixcoy Batz",
+        "years": 31,
+        "country": "GT",
+        "language": "es",
+        "contact": "Mother, Candelaria Batz: +502 5521 0147, aldea Xecam, Totonicapán",
+        "removed": False,
+        "relationship": Relationship.MOTHER,
+        "children": [
+            ("A219000111", "Génesis Ixcoy Cac", 8, ChildLocationKind.ORR_SHELTER,
+             "Casa Esperanza children's shelter, San Benito, Texas"),
+            ("A219000112", "Josué Ixcoy Cac", 4, ChildLocationKind.ORR_FOSTER,
+             "Hope Harbor transitional foster care, Grand Rapids, Michigan"),
+        ],
+    },
+    {
+        "office": "SNA",
+        "a_number": "A209000202",
+        "name": "Wilmer Enrique Mejía Rivera",
+        "years": 36,
+        "country": "HN",
+        "language": "es",
+        "contact": "Sister, Yesenia Mejía: +504 9876 2210, colonia Kennedy, Tegucigalpa",
+        "removed": True,
+        "relationship": Relationship.FATHER,
+        "children": [
+            ("A219000221", "Kevin Mejía Flores", 11, ChildLocationKind.SPONSOR,
+             "With an aunt (approved sponsor), Houston, Texas"),
+        ],
+    },
+]  # fmt: skip
+#: A child who has turned 18, registered beside the minor sibling a cleared parent's approved
+#: election covers (demo parent number 18: the consult replaced by an approved reunify).
+TURNED_18 = (18, "A219000318", "Brayan", 18)
+#: Removals of the scenarios' parents (by number) as a removal system would report them:
+#: 12 cleared, removed without the child who was to travel with them (flagged); 13 cleared,
+#: removed as the record said; 14 returned, removed with the child (flagged); 5 refused to sign,
+#: removed alone (flagged).
+#: The consult-pending parent whose replacing election the officer has started.
+REPLACEMENT_STARTED = 16
+DEMO_REMOVALS = [(12, "first_child"), (13, "alone"), (14, "every_child"), (5, "alone")]
+
+
+def demo_a_number(index: int) -> str:
+    """Demo parent ``index``'s A-number, drawn as ``Command._parent`` draws it."""
+    rng = random.Random(f"formsvc-demo-{index}")
+    return f"A20{index:04d}{rng.randint(0, 999):03d}"
+
+
 def scribble_png(rng: random.Random, *, width: int = 480, height: int = 160) -> bytes:
     """A small PNG of a pen stroke, the way the signature pad sends one."""
     image = Image.new("RGBA", (width, height), (0, 0, 0, 0))
@@ -351,6 +418,9 @@ class Command(BaseCommand):
             for index in range(parents):
                 if self._parent(index, offices, users, password):
                     created += 1
+            # The gate's demo builds on every scenario: only with the whole set of parents.
+            if parents >= len(SCENARIOS):
+                self._gate(offices, password)
         counts = {}
         for status in Election.objects.values_list("status", flat=True):
             counts[status] = counts.get(status, 0) + 1
@@ -361,6 +431,7 @@ class Command(BaseCommand):
                 f"Accounts: {', '.join(u for u, *_ in STAFF)}."
             )
         )
+        self.stdout.write(clearance_summary())
 
     # --- reference data ---------------------------------------------------------------------
 
@@ -503,6 +574,141 @@ class Command(BaseCommand):
         )
         replacement = self._build(officer, plan, "submitted")
         return self._approve(replacement, supervisor=supervisor, password=password)
+
+    # --- the removal gate ------------------------------------------------------------------------
+
+    def _gate(self, offices, password: str) -> None:
+        """Registered families with no election, a child who has turned 18, a replacement in
+        progress and removals, flagged and not; each skipped when it is already there."""
+        today = timezone.localdate()
+        self._replacement_started(password)
+        for family in REGISTERED_FAMILIES:
+            parent = self._registered_family(family, offices, today)
+            if family["removed"]:
+                self._removal(parent, office=offices[family["office"]], taken=[])
+        index, a_number, first_name, years = TURNED_18
+        parent = Parent.objects.get(a_number=demo_a_number(index))
+        link = parent.child_links.select_related("child").first()
+        surname = link.child.full_name.split(" ", 1)[1]
+        adult, _created = Child.objects.get_or_create(
+            a_number=a_number,
+            defaults={
+                "full_name": f"{first_name} {surname}",
+                "date_of_birth": years_before(today, years, 40),
+                "location_kind": ChildLocationKind.OTHER,
+                "location_name": "Adult detention, Otero County Processing Center",
+            },
+        )
+        ParentChild.objects.get_or_create(
+            parent=parent,
+            child=adult,
+            defaults={
+                "relationship": link.relationship,
+                "evidence": RelationshipEvidence.ORR_RECORD,
+                "evidence_note": "Case system record of the family",
+            },
+        )
+        for index, taken in DEMO_REMOVALS:
+            parent = Parent.objects.get(a_number=demo_a_number(index))
+            election = Election.objects.filter(parent=parent).order_by("-created_at").first()
+            known = [
+                item.child
+                for item in election.covered.select_related("child").order_by("position")
+                if item.child.a_number
+            ]
+            chosen = {"alone": [], "first_child": known[:1], "every_child": known}[taken]
+            self._removal(parent, office=election.office, taken=chosen)
+
+    def _replacement_started(self, password: str) -> None:
+        """Demo parent 16 spoke with a lawyer after the consult was approved: the officer has
+        started the election that will replace it (the children entered, nothing decided)."""
+        parent = Parent.objects.get(a_number=demo_a_number(REPLACEMENT_STARTED))
+        first = Election.objects.get(parent=parent, status=Status.APPROVED)
+        if Election.objects.filter(supersedes=first).exists():
+            return
+        rng = random.Random(f"formsvc-demo-replacement-{REPLACEMENT_STARTED}")
+        plan = staging.plan_again(
+            election_queryset_for_rules().get(pk=first.pk),
+            decisions=(Decision.REUNIFY,),
+            legal_contact=LEGAL_CONTACT,
+            signature_image=lambda _role: signature(rng),
+            password=password,
+        )
+        self._build(first.presented_by, plan, "children")
+
+    def _registered_family(self, family: dict, offices, today) -> Parent:
+        office = offices[family["office"]]
+        parent, created = Parent.objects.get_or_create(
+            a_number=family["a_number"],
+            defaults={
+                "full_name": family["name"],
+                "date_of_birth": years_before(today, family["years"], 77),
+                "country_of_citizenship": family["country"],
+                "primary_language": family["language"],
+                "home_country_contact": family["contact"],
+                "registered_at": timezone.now(),
+                "registered_office": office,
+            },
+        )
+        if created:
+            self.stdout.write(f"registered family {parent.a_number_display}: created")
+        relationship = family["relationship"]
+        for a_number, name, years, kind, place in family["children"]:
+            child, _created = Child.objects.get_or_create(
+                a_number=a_number,
+                defaults={
+                    "full_name": name,
+                    "date_of_birth": years_before(today, years, 120),
+                    "location_kind": kind,
+                    "location_name": place,
+                },
+            )
+            ParentChild.objects.get_or_create(
+                parent=parent,
+                child=child,
+                defaults={
+                    "relationship": relationship,
+                    "evidence": RelationshipEvidence.ORR_RECORD,
+                    "evidence_note": EVIDENCE_NOTES[RelationshipEvidence.ORR_RECORD],
+                },
+            )
+        return parent
+
+    def _removal(self, parent: Parent, *, office, taken) -> None:
+        if Removal.objects.filter(parent=parent).exists():
+            return
+        removal = removals.record_removal(
+            data=removals.RemovalData(
+                a_number=parent.a_number,
+                removed_on=timezone.localdate(timezone=office.tz),
+                office_code=office.code,
+                children_removed=[child.a_number for child in taken],
+            ),
+            source=RemovalSource.IMPORT,
+        )
+        flags = ", ".join(flag["code"] for flag in removal.flags) or "matches the clearance"
+        self.stdout.write(f"removal of {parent.a_number_display}: recorded ({flags})")
+
+
+def clearance_summary() -> str:
+    """How many parents are cleared and why the others are not, as ``manage.py clearance``
+    would answer for each."""
+    cleared, blocked, notes = 0, {}, {}
+    for parent in Parent.objects.order_by("a_number"):
+        answer = clearance.parent_clearance(parent)
+        cleared += answer.cleared
+        codes = {r for child in answer.children for r in child.reasons} | set(answer.reasons)
+        for code in codes:
+            target = notes if code in clearance.NOTES else blocked
+            target[code.value] = target.get(code.value, 0) + 1
+    flagged = Removal.objects.flagged().count()
+    return (
+        f"Clearance: {cleared} parent(s) cleared; blocked by: "
+        + (", ".join(f"{code} {n}" for code, n in sorted(blocked.items())) or "nothing")
+        + "; noted: "
+        + (", ".join(f"{code} {n}" for code, n in sorted(notes.items())) or "nothing")
+        + f". Removals: {Removal.objects.count()} recorded, {flagged} flagged."
+    )
 
 
 #: What the supervisor (or the officer, after a return) does next, by a scenario's review step.
