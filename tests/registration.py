@@ -83,6 +83,26 @@ def register_family(family: RegisteredFamily, *, office=None) -> Parent:
     return parent
 
 
+def link_recorded_child(parent: Parent, item: RegisteredChild) -> Child:
+    """A child recorded for the parent outside this registration (say for an earlier election,
+    since grown up): written directly, as the case system would refuse an adult."""
+    child = Child.objects.create(
+        a_number=item.a_number,
+        full_name=item.full_name,
+        date_of_birth=item.date_of_birth,
+        location_kind=item.location_kind,
+        location_name=item.location_name,
+    )
+    ParentChild.objects.create(
+        parent=parent,
+        child=child,
+        relationship=item.relationship,
+        evidence=item.evidence,
+        evidence_note=item.evidence_note,
+    )
+    return child
+
+
 def report_discrepancy(parent: Parent, field: str, reported: str, *, child=None):
     """What a later registration reports differently from the record, as intake keeps it."""
     row = child or parent

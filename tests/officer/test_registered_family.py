@@ -22,6 +22,7 @@ from tests.officer.test_views_officer import scribble
 from tests.registration import (
     RegisteredChild,
     RegisteredFamily,
+    link_recorded_child,
     register_family,
     report_discrepancy,
 )
@@ -89,8 +90,7 @@ def test_the_home_page_asks_only_for_the_a_number(tablet, office):
 def test_a_registered_parent_starts_at_once_with_every_minor_child_on_the_election(
     tablet, officer, office
 ):
-    adult = RegisteredChild("A221000009", "Carlos López Cruz", birthday_years_ago(19))
-    register_family(
+    parent = register_family(
         family(
             RegisteredChild("A221000001", "Ana Sofía López Cruz", birthday_years_ago(9)),
             RegisteredChild(
@@ -102,9 +102,12 @@ def test_a_registered_parent_starts_at_once_with_every_minor_child_on_the_electi
                 relationship="mother",
                 evidence="dna",
             ),
-            adult,
         ),
         office=office,
+    )
+    # A son recorded with her earlier, who is 18 now.
+    link_recorded_child(
+        parent, RegisteredChild("A221000009", "Carlos López Cruz", birthday_years_ago(19))
     )
     election = started(tablet)
     covered = list(election.covered.select_related("child"))
@@ -355,7 +358,10 @@ def test_another_parents_discrepancy_cannot_be_resolved_through_this_election(ta
     register_family(family(), office=office)
     other = register_family(
         RegisteredFamily(
-            a_number="A299999999", full_name="Rosa Pérez", date_of_birth=birthday_years_ago(40)
+            a_number="A299999999",
+            full_name="Rosa Pérez",
+            date_of_birth=birthday_years_ago(40),
+            children=[RegisteredChild("A229999991", "Lucas Pérez", birthday_years_ago(4))],
         )
     )
     theirs = report_discrepancy(other, "full_name", "Rosa María Pérez")
@@ -560,14 +566,20 @@ def test_a_childs_discrepancy_reported_with_the_other_parent_is_settled_here_too
 ):
     mother = register_family(family(), office=office)
     child = mother.child_links.get(child__a_number="A221000001").child
+    # The father registers the same child (by A-number): one child, two parents.
     father = register_family(
         RegisteredFamily(
             a_number="A299999999",
             full_name="Luis López Pérez",
             date_of_birth=birthday_years_ago(38),
+            children=[
+                RegisteredChild(
+                    child.a_number, child.full_name, child.date_of_birth, relationship="father"
+                )
+            ],
         )
     )
-    father.child_links.create(child=child, relationship="father", evidence="birth_certificate")
+    assert father.child_links.get().child == child
     # The child's birth date, reported with the father: it is the same child on either tablet.
     born = report_discrepancy(father, "date_of_birth", "2016-01-02", child=child)
     # The father's relationship to the child concerns the father's election only.
