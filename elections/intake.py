@@ -43,7 +43,7 @@ from .models import (
 )
 from .names import clean_person_name, clean_printed_text, name_key, normalize_text
 from .selectors import EDITOR_ROLES, staff_profile_for
-from .services import PRINTED_FIELDS, _reset_notice_delivery
+from .services import PRINTED_FIELDS, _reset_notice_delivery, staff_printed_name
 
 #: The longest home-country contact kept (it must fit a discrepancy's reported value).
 CONTACT_MAX_LENGTH = 300
@@ -598,42 +598,111 @@ def register_family_unit(*, data: FamilyUnitData, token=None, source: str = "api
 
 
 def open_discrepancies(parent: Parent) -> list[RegistryDiscrepancy]:
-    """The open discrepancies about the parent and the children linked to them, oldest first."""
-    return list(
+    """The open discrepancies an election for this parent must settle, oldest first: the
+    parent's own facts and each linked child's (``rules.discrepancies_about``)."""
+    children = list(parent.child_links.values_list("child_id", flat=True))
+    rows = (
         RegistryDiscrepancy.objects.filter(resolved_at__isnull=True)
-        .filter(Q(parent=parent) | Q(child__parent_links__parent=parent))
+        .filter(Q(parent=parent, child__isnull=True) | Q(child_id__in=children))
         .select_related("parent", "child")
-        .distinct()
-        .order_by("reported_at", "id")
+    )
+    return rules.discrepancies_about(parent, rows)
+
+
+#: The recorded facts a discrepancy can name, by the row that holds them.
+PARENT_FACT_NAMES = frozenset(
+    {
+        "full_name",
+        "date_of_birth",
+        "country_of_citizenship",
+        "primary_language",
+        "home_country_contact",
+    }
+)
+CHILD_FACT_NAMES = frozenset(
+    {"full_name", "date_of_birth", "location_kind", "location_name", "a_number"}
+)
+#: Facts that are not part of what the parent is told: changing them keeps the notice delivery.
+FACTS_NOT_SHOWN = frozenset({"home_country_contact"})
+_FACT_CHOICES = {
+    "country_of_citizenship": ALL_COUNTRY_CODES,
+    "primary_language": ALL_LANGUAGE_CODES,
+    "location_kind": frozenset(ChildLocationKind.values),
+    "relationship": frozenset(Relationship.values),
+    "evidence": frozenset(RelationshipEvidence.values),
+}
+
+
+def _unusable(discrepancy) -> ValidationError:
+    return ValidationError(
+        _(
+            "What the case system reports (%(value)s) cannot be recorded as it is: keep what is "
+            "recorded, or correct it on this step."
+        )
+        % {"value": discrepancy.reported_value},
+        code="reported_unusable",
     )
 
 
-def _reported(discrepancy: RegistryDiscrepancy, model, name: str):
-    value = discrepancy.reported_value
-    if model._meta.get_field(name).get_internal_type() == "DateField":
-        return date.fromisoformat(value)
-    return value
+def _reported_value(discrepancy: RegistryDiscrepancy):
+    """The reported value as the recorded row would hold it, checked as if the officer typed it."""
+    name, raw = discrepancy.field, discrepancy.reported_value
+    if name == "date_of_birth":
+        try:
+            value = date.fromisoformat(raw.strip())
+        except ValueError:
+            raise _unusable(discrepancy) from None
+        if value > timezone.localdate():
+            raise _unusable(discrepancy)
+        return value
+    if name == "full_name":
+        label = PRINTED_FIELDS["child_name" if discrepancy.child_id else "parent_name"]
+        return clean_person_name(raw, field=label, max_length=200)
+    if name == "location_name":
+        return clean_printed_text(raw, field=PRINTED_FIELDS["location_name"], max_length=200)
+    if name in _FACT_CHOICES:
+        if raw not in _FACT_CHOICES[name]:
+            raise _unusable(discrepancy)
+        return raw
+    if name == "a_number":
+        try:
+            return normalize_a_number(raw)
+        except ValidationError:
+            raise _unusable(discrepancy) from None
+    if name == "home_country_contact":
+        return _optional(raw, max_length=CONTACT_MAX_LENGTH, multiline=True)
+    if name == "evidence_note":
+        return _optional(raw, max_length=300)
+    raise _unusable(discrepancy)
 
 
-def _apply(discrepancy: RegistryDiscrepancy, *, actor) -> None:
+def _recorded_row(discrepancy: RegistryDiscrepancy):
+    """The Parent, Child or ParentChild row that holds the fact the discrepancy names, locked,
+    and the elections that show it."""
     name = discrepancy.field
-    if discrepancy.child_id is None:
-        target = Parent.objects.select_for_update().get(pk=discrepancy.parent_id)
-        elections = Election.objects.filter(parent=target)
-    elif name in dict(LINK_FACTS):
-        target = (
+    if discrepancy.child_id is None and name in PARENT_FACT_NAMES:
+        row = Parent.objects.select_for_update().get(pk=discrepancy.parent_id)
+        return row, Election.objects.filter(parent=row)
+    if name in rules.LINK_FACTS:
+        row = (
             ParentChild.objects.select_for_update()
             .filter(parent_id=discrepancy.parent_id, child_id=discrepancy.child_id)
             .first()
         )
-        if target is None:
+        if row is None:
             raise ValidationError(_("This child is no longer linked to the parent."))
-        elections = Election.objects.filter(
+        return row, Election.objects.filter(
             parent_id=discrepancy.parent_id, covered__child_id=discrepancy.child_id
         )
-    else:
-        target = Child.objects.select_for_update().get(pk=discrepancy.child_id)
-        elections = Election.objects.filter(covered__child_id=discrepancy.child_id)
+    if discrepancy.child_id is not None and name in CHILD_FACT_NAMES:
+        row = Child.objects.select_for_update().get(pk=discrepancy.child_id)
+        return row, Election.objects.filter(covered__child_id=discrepancy.child_id)
+    raise _unusable(discrepancy)
+
+
+def _apply(discrepancy: RegistryDiscrepancy, *, actor) -> None:
+    row, elections = _recorded_row(discrepancy)
+    value = _reported_value(discrepancy)
     if elections.filter(status=Status.SUBMITTED).exists():
         raise ValidationError(
             _(
@@ -642,54 +711,63 @@ def _apply(discrepancy: RegistryDiscrepancy, *, actor) -> None:
             ),
             code="awaiting_approval",
         )
-    setattr(target, name, _reported(discrepancy, type(target), name))
+    if getattr(row, discrepancy.field) == value:
+        return
+    setattr(row, discrepancy.field, value)
     try:
         with transaction.atomic():
-            _save(target, user=actor, reason="case system's value accepted")
+            _save(row, user=actor, reason="case system's value accepted")
     except IntegrityError:
         # Only an A-number can collide: another child is recorded with it.
         raise ValidationError(
             _("A-number %(a_number)s is already recorded for another child.")
-            % {"a_number": format_a_number(discrepancy.reported_value)},
+            % {"a_number": format_a_number(value)},
             code="a_number_taken",
         ) from None
+    if discrepancy.field in FACTS_NOT_SHOWN:
+        return
     # A draft the parent already heard or signed must be heard and signed again.
     for election in elections.filter(status__in=EDITABLE_STATUSES).distinct():
         _reset_notice_delivery(election, actor=actor, why="case system details accepted")
+
+
+def _family_offices(discrepancy: RegistryDiscrepancy) -> set[int]:
+    """The offices of the family: of the parent it was reported for and, for a child's fact, of
+    every parent of the child (it is on each of their tablets)."""
+    parents = Q(pk=discrepancy.parent_id)
+    if discrepancy.child_id:
+        parents |= Q(child_links__child_id=discrepancy.child_id)
+    family = Parent.objects.filter(parents)
+    offices = set(Election.objects.filter(parent__in=family).values_list("office_id", flat=True))
+    return offices | {
+        office for office in family.values_list("registered_office_id", flat=True) if office
+    }
 
 
 def discrepancy_resolve(
     *, discrepancy: RegistryDiscrepancy, actor, accept: bool
 ) -> RegistryDiscrepancy:
     """The officer decides: formsvc's value stands (``accept=False``) or the case system's
-    value replaces it (``accept=True``). Stamped with who and when; history kept."""
+    value replaces it (``accept=True``), checked as if typed on the tablet. Every draft that
+    shows the value is told again; an election awaiting approval keeps it until it is approved
+    or returned. Stamped with who and when; history kept."""
     profile = staff_profile_for(user=actor)
     if profile is None or profile.role not in EDITOR_ROLES:
         raise PermissionDenied(_("Only officers and supervisors can resolve a discrepancy."))
     with transaction.atomic():
         locked = (
             RegistryDiscrepancy.objects.select_for_update(of=("self",))
-            .select_related("parent", "child")
+            .select_related("parent", "child", "resolved_by")
             .get(pk=discrepancy.pk)
         )
-        # The offices of the family: of the parent it was reported for and, for a child's
-        # fact, of every parent of the child (it is on each of their tablets).
-        parents = Q(pk=locked.parent_id)
-        if locked.child_id:
-            parents |= Q(child_links__child_id=locked.child_id)
-        family = Parent.objects.filter(parents)
-        offices = set(
-            Election.objects.filter(parent__in=family).values_list("office_id", flat=True)
-        ) | {
-            office_id
-            for office_id in family.values_list("registered_office_id", flat=True)
-            if office_id
-        }
+        offices = _family_offices(locked)
         if offices and profile.office_id not in offices:
             raise PermissionDenied(_("This family is not registered with your field office."))
         if not locked.is_open:
             raise ValidationError(
-                _("This discrepancy was already resolved."), code="already_resolved"
+                _("This discrepancy was already resolved by %(who)s.")
+                % {"who": staff_printed_name(locked.resolved_by)},
+                code="already_resolved",
             )
         if accept:
             _apply(locked, actor=actor)

@@ -24,28 +24,23 @@ from .attribution import BY_PARENT, Attribution, attributed, by_interpreter, by_
 from .constants import (
     INTERPRETER_MODES,
     NO_ELECTION_METHODS,
-    ChildLocationKind,
     Decision,
     DeliveryMode,
-    Relationship,
-    RelationshipEvidence,
     Role,
     SignatureMethod,
     SignatureRole,
     Status,
 )
 from .identifiers import format_a_number, normalize_a_number, normalize_optional_a_number
-from .languages import ALL_COUNTRY_CODES, ALL_LANGUAGE_CODES, language_name
+from .languages import language_name
 from .models import (
     Child,
-    DiscrepancyResolution,
     Election,
     ElectionChild,
     Facility,
     Interpreter,
     Parent,
     ParentChild,
-    RegistryDiscrepancy,
     Signature,
 )
 from .names import (
@@ -461,151 +456,6 @@ def election_remove_child(*, election: Election, actor, item_id: int) -> None:
             raise ValidationError(_("That child is not on this election."))
         _reset_notice_delivery(locked, actor=actor, why="child removed")
         _delete(item, actor=actor, reason="child removed from election")
-
-
-# --- Discrepancies with the case system (steps 1 and 2) -----------------------------------------
-
-#: The recorded facts a discrepancy can name, by the row that holds them.
-PARENT_FACTS = (
-    "full_name",
-    "date_of_birth",
-    "country_of_citizenship",
-    "primary_language",
-    "home_country_contact",
-)
-CHILD_FACTS = ("full_name", "date_of_birth", "location_kind", "location_name", "a_number")
-LINK_FACTS = rules.LINK_FACTS
-#: Facts that are not part of what the parent is told: changing them keeps the notice delivery.
-FACTS_NOT_SHOWN = frozenset({"home_country_contact"})
-
-_FACT_CHOICES = {
-    "country_of_citizenship": ALL_COUNTRY_CODES,
-    "primary_language": ALL_LANGUAGE_CODES,
-    "location_kind": frozenset(ChildLocationKind.values),
-    "relationship": frozenset(Relationship.values),
-    "evidence": frozenset(RelationshipEvidence.values),
-}
-
-
-def _unusable(discrepancy) -> ValidationError:
-    return ValidationError(
-        _(
-            "What the case system reports (%(value)s) cannot be recorded as it is: keep what is "
-            "recorded, or correct it on this step."
-        )
-        % {"value": discrepancy.reported_value},
-        code="reported_unusable",
-    )
-
-
-def _reported_value(discrepancy: RegistryDiscrepancy):
-    """The reported value as the recorded row would hold it, checked as if the officer typed it."""
-    field, raw = discrepancy.field, discrepancy.reported_value
-    if field == "date_of_birth":
-        try:
-            value = date.fromisoformat(raw.strip())
-        except ValueError:
-            raise _unusable(discrepancy) from None
-        if value > timezone.localdate():
-            raise _unusable(discrepancy)
-        return value
-    if field == "full_name":
-        label = PRINTED_FIELDS["child_name" if discrepancy.child_id else "parent_name"]
-        return clean_person_name(raw, field=label, max_length=200)
-    if field == "location_name":
-        return clean_printed_text(raw, field=PRINTED_FIELDS["location_name"], max_length=200)
-    if field in _FACT_CHOICES:
-        if raw not in _FACT_CHOICES[field]:
-            raise _unusable(discrepancy)
-        return raw
-    if field == "a_number":
-        try:
-            value = normalize_optional_a_number(raw)
-        except ValidationError:
-            raise _unusable(discrepancy) from None
-        taken = Child.objects.filter(a_number=value).exclude(pk=discrepancy.child_id).exists()
-        if not value or taken:
-            raise _unusable(discrepancy)
-        return value
-    if field == "home_country_contact":
-        return normalize_text(raw, multiline=True)
-    if field == "evidence_note":
-        return _optional_text(raw, max_length=300)
-    raise _unusable(discrepancy)
-
-
-def _discrepancy_row(discrepancy: RegistryDiscrepancy, parent: Parent):
-    """The Parent, Child or ParentChild row that holds the fact the discrepancy names."""
-    field = discrepancy.field
-    if discrepancy.child_id is None:
-        return parent if field in PARENT_FACTS else None
-    if field in CHILD_FACTS:
-        return Child.objects.select_for_update().filter(pk=discrepancy.child_id).first()
-    if field in LINK_FACTS:
-        return (
-            ParentChild.objects.select_for_update()
-            .filter(parent_id=parent.pk, child_id=discrepancy.child_id)
-            .first()
-        )
-    return None
-
-
-def election_resolve_discrepancy(
-    *, election: Election, actor, discrepancy_id: int, accept: bool
-) -> RegistryDiscrepancy:
-    """R1/R2: the officer settles a contradiction the case system reported about this election's
-    parent or one of the parent's children: keep what is recorded, or use what was reported.
-
-    Accepting writes the reported value to the recorded row (checked as if typed here) with its
-    history entry; when the parent was already told the record, they hear the notice again. The
-    discrepancy is stamped with who resolved it, when and how.
-    """
-    with transaction.atomic():
-        locked = _lock_editable(election, actor)
-        discrepancy = (
-            RegistryDiscrepancy.objects.select_for_update().filter(pk=discrepancy_id).first()
-        )
-        children = {link.child_id for link in locked.parent.child_links.all()}
-        if discrepancy is not None and not (
-            (discrepancy.child_id is None and discrepancy.parent_id == locked.parent_id)
-            or (
-                discrepancy.child_id in children
-                and (
-                    discrepancy.field not in LINK_FACTS or discrepancy.parent_id == locked.parent_id
-                )
-            )
-        ):
-            discrepancy = None
-        if discrepancy is None:
-            raise ValidationError(
-                _("That discrepancy is not about this parent or their children."),
-                code="not_found",
-            )
-        if discrepancy.resolved_at is not None:
-            raise ValidationError(
-                _("This discrepancy was already resolved by %(who)s.")
-                % {"who": staff_printed_name(discrepancy.resolved_by)},
-                code="resolved",
-            )
-        if accept:
-            row = _discrepancy_row(discrepancy, locked.parent)
-            if row is None:
-                raise _unusable(discrepancy)
-            value = _reported_value(discrepancy)
-            if getattr(row, discrepancy.field) != value:
-                setattr(row, discrepancy.field, value)
-                _save(row, actor=actor, reason=f"case system's {discrepancy.field} accepted")
-                if discrepancy.field not in FACTS_NOT_SHOWN:
-                    _reset_notice_delivery(
-                        locked, actor=actor, why="recorded details changed to the case system's"
-                    )
-        discrepancy.resolution = (
-            DiscrepancyResolution.ACCEPTED if accept else DiscrepancyResolution.KEPT
-        )
-        discrepancy.resolved_at = timezone.now()
-        discrepancy.resolved_by = actor
-        _save(discrepancy, actor=actor, reason=f"discrepancy resolved: {discrepancy.resolution}")
-        return discrepancy
 
 
 # --- Step 3: the notice, interpreter and witness --------------------------------------------

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from elections import busy, rules, selectors, services, workflow
+from elections import busy, intake, rules, selectors, services, workflow
 from elections.constants import (
     INTERPRETER_MODES,
     ChildLocationKind,
@@ -260,7 +260,7 @@ def _discrepancies(election, *, children: bool) -> list[dict]:
         else:
             link = links[discrepancy.child_id]
             child = link.child
-            row = link if discrepancy.field in services.LINK_FACTS else child
+            row = link if discrepancy.field in rules.LINK_FACTS else child
             holds = getattr(row, discrepancy.field, discrepancy.recorded_value)
             name = child.full_name
         shown.append(
@@ -383,15 +383,24 @@ def resolve_discrepancy(request, pk, discrepancy_id):
     if resolution not in ("kept", "accepted"):
         messages.error(request, _("Choose what to keep."))
         return redirect(back, pk)
+    discrepancy = next(
+        (d for d in rules.open_discrepancies(election) if d.pk == discrepancy_id), None
+    )
     try:
-        services.election_resolve_discrepancy(
-            election=election,
-            actor=request.user,
-            discrepancy_id=discrepancy_id,
-            accept=resolution == "accepted",
+        if discrepancy is None:
+            raise ValidationError(
+                _(
+                    "This discrepancy was already resolved, or it is not about this parent or "
+                    "their children."
+                )
+            )
+        intake.discrepancy_resolve(
+            discrepancy=discrepancy, actor=request.user, accept=resolution == "accepted"
         )
     except ValidationError as error:
         messages.error(request, "; ".join(error.messages))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
     except workflow.TransitionError as error:
         messages.error(request, error.message)
     else:
