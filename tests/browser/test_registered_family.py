@@ -1,7 +1,7 @@
 """A family the case system registered, taken to Submitted on the tablet, interactions counted.
 
-The case system registers a mother and her two children (``register``: for now the intake
-service, or the rows it writes; it becomes a POST to ``/api/v1/family-units/``). The officer
+The case system registers a mother and her two children through the API (``register``: a POST
+to ``/api/v1/family-units/`` with a service account's token). The officer
 signs in, types the mother's A-number and taps Start: everything is filled in, so the officer
 only records the identity check, chooses an interpreter in the room, and hands the tablet over.
 The mother reads the Spanish notice beside the English one, chooses for each child on her own
@@ -14,20 +14,22 @@ not. The count is printed and must stay within 25.
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import urllib.request
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from elections.constants import DeliveryMode, SignatureMethod, SignatureRole, Status
-from elections.models import Election
+from elections.models import ApiToken, Election
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_officer_flow import flow, signatures_of
 from tests.factories import birthday_years_ago
-from tests.registration import RegisteredChild, RegisteredFamily, register_family
 
 pytestmark = pytest.mark.browser
 
@@ -39,20 +41,49 @@ MOTHER = "María Fernanda López Cruz"
 CHILDREN = ["Ana Sofía López Cruz", "José Luis López Cruz"]
 
 
-def register(office):
-    """The case system registers the family unit (one place to switch to the API)."""
-    return register_family(
-        RegisteredFamily(
-            a_number="A212345678",
-            full_name=MOTHER,
-            date_of_birth=birthday_years_ago(35, days=40),
-            children=[
-                RegisteredChild("A221000001", CHILDREN[0], birthday_years_ago(9, days=20)),
-                RegisteredChild("A221000002", CHILDREN[1], birthday_years_ago(6, days=75)),
-            ],
-        ),
-        office=office,
+def register(flow) -> dict:
+    """The case system registers the family unit through the API, as it would in production:
+    an HTTP POST to the live server with a bearer token carrying ``family_units:write``."""
+    account = get_user_model().objects.create_user("case-system")
+    account.set_unusable_password()
+    account.save()
+    _token, raw = ApiToken.issue(user=account, scopes=["family_units:write"], office=flow.office)
+    body = {
+        "office": flow.office.code,
+        "parent": {
+            "a_number": "A-212-345-678",
+            "name": MOTHER,
+            "date_of_birth": birthday_years_ago(35, days=40).isoformat(),
+            "country": "GT",
+            "primary_language": "es",
+            "home_country_contact": "Aldea Chuicutama, Sololá; tel. +502 5555 0101",
+        },
+        "children": [
+            {
+                "a_number": a_number,
+                "name": name,
+                "date_of_birth": born.isoformat(),
+                "location_kind": "orr_shelter",
+                "location_name": "Casa Esperanza shelter, San Benito, Texas",
+                "relationship": "mother",
+                "evidence": "birth_certificate",
+                "evidence_note": "Guatemalan birth certificate in the ORR case file",
+            }
+            for a_number, name, born in (
+                ("A221000001", CHILDREN[0], birthday_years_ago(9, days=20)),
+                ("A221000002", CHILDREN[1], birthday_years_ago(6, days=75)),
+            )
+        ],
+    }
+    request = urllib.request.Request(
+        flow.url("/api/v1/family-units/"),
+        data=json.dumps(body).encode(),
+        headers={"Authorization": f"Bearer {raw}", "Content-Type": "application/json"},
+        method="POST",
     )
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (the live server)
+        assert response.status == 201
+        return json.loads(response.read())
 
 
 def shoot(page, name: str) -> None:
@@ -68,7 +99,8 @@ def shoot(page, name: str) -> None:
 
 def test_a_registered_two_child_family_in_spanish_with_an_interpreter_takes_at_most_25(flow):
     page, act = flow.page, flow.act
-    register(flow.office)
+    registered = register(flow)
+    assert [c["created"] for c in registered["children"]] == [True, True]
     flow.sign_in()  # not counted
     shoot(page, "home")
 
