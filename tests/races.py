@@ -14,15 +14,16 @@ def signed_in(user) -> Client:
     return client
 
 
-def at_once(*posts):
-    """Post each (client, url, data) from a thread of its own, released together."""
+def at_once(*posts, **options):
+    """Post each (client, url, data) from a thread of its own, released together; ``options``
+    go to every post (``content_type="application/json"`` for the API)."""
     barrier = threading.Barrier(len(posts))
     responses = [None] * len(posts)
 
     def post(index, client, url, data):
         try:
             barrier.wait(timeout=30)
-            responses[index] = client.post(url, data)
+            responses[index] = client.post(url, data, **options)
         finally:
             connections.close_all()
 

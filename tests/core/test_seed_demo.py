@@ -255,14 +255,25 @@ def test_seeding_again_records_no_second_removal_or_family(gate_demo):
     assert Removal.objects.count() == 5
 
 
-def test_the_clearance_command_answers_as_the_gate_for_every_seeded_parent(gate_demo):
+def test_the_clearance_command_and_the_api_answer_alike_for_every_seeded_parent(gate_demo):
     import json
 
-    from elections.clearance import clearance_for_a_number
+    from django.contrib.auth import get_user_model
+    from django.test import Client
 
+    from elections.clearance import clearance_for_a_number
+    from elections.models import ApiToken
+
+    account = get_user_model().objects.create_user("removal-scheduler")
+    _token, raw = ApiToken.issue(user=account, scopes=["clearance:read"])
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     parents = list(Parent.objects.order_by("a_number"))
     assert len(parents) == 24
     for parent in parents:
+        response = api.get(f"/api/v1/parents/{parent.a_number_display}/clearance")
+        assert response.status_code == 200, parent.a_number
+        by_api = response.json()
+        by_api.pop("as_of")
         out = StringIO()
         with pytest.raises(SystemExit) as exited:
             call_command("clearance", parent.a_number_display, "--json", stdout=out)
@@ -272,3 +283,4 @@ def test_the_clearance_command_answers_as_the_gate_for_every_seeded_parent(gate_
         answer.pop("as_of")
         expected.pop("as_of")
         assert answer == expected, parent.a_number
+        assert by_api == answer, parent.a_number
