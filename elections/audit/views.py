@@ -504,22 +504,28 @@ def _removal_filters(request):
     return form, form.selected_office()
 
 
-@require_GET
-@auditor_view(log_page=False)
-def removals_report(request):
-    """Parents removed without an approved final election covering each child."""
+def _report_logged(request, *, as_format: str):
+    """The report's entries for the office asked for, with the access-log entry of this look."""
     form, office = _removal_filters(request)
     entries = undocumented.report_entries(office_id=office.pk if office else None)
     access_log_record(
         request=request,
         action=AccessAction.REPORT,
         detail={
-            "format": "page",
+            "format": as_format,
             "office": office.code if office else "",
             "entries": len(entries),
         },
         status_code=200,
     )
+    return form, office, entries
+
+
+@require_GET
+@auditor_view(log_page=False)
+def removals_report(request):
+    """Parents removed without an approved final election covering each child."""
+    form, office, entries = _report_logged(request, as_format="page")
     query = request.GET.copy()
     query.pop("flag", None)
     return render(
@@ -538,18 +544,7 @@ def removals_report(request):
 @require_GET
 @auditor_view(log_page=False)
 def removals_report_csv(request):
-    form, office = _removal_filters(request)
-    entries = undocumented.report_entries(office_id=office.pk if office else None)
-    access_log_record(
-        request=request,
-        action=AccessAction.REPORT,
-        detail={
-            "format": "csv",
-            "office": office.code if office else "",
-            "entries": len(entries),
-        },
-        status_code=200,
-    )
+    form, office, entries = _report_logged(request, as_format="csv")
     writer = csv.writer(_Echo())
 
     def rows():

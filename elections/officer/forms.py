@@ -460,8 +460,9 @@ class InterpreterSignForm(forms.Form):
         return cleaned
 
 
-class StaffSignForm(forms.Form):
-    username = forms.CharField(label=_("User name"), max_length=150)
+class OfficerSignForm(forms.Form):
+    """The presenting officer signs as who they are: their password and their drawing."""
+
     password = forms.CharField(
         label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
@@ -472,6 +473,13 @@ class StaffSignForm(forms.Form):
         if not cleaned.get("signature") and "signature" not in self.errors:
             self.add_error("signature", _("The signature pad is empty. Please sign in the box."))
         return cleaned
+
+
+class StaffSignForm(OfficerSignForm):
+    """A staff member signing on the officer's tablet names themselves as well (the witness)."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+    field_order = ["username", "password", "signature"]
 
 
 class LegalContactForm(FlowForm):
@@ -520,21 +528,6 @@ def notice_initial(election, *, languages: list[str], witness=None) -> dict:
         "interpreter_language": interpreter.language if interpreter else primary,
         "operator_id": interpreter.operator_id if interpreter else "",
     }
-
-
-class OfficerSignForm(forms.Form):
-    """The presenting officer signs as who they are: their password and their drawing."""
-
-    password = forms.CharField(
-        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
-    )
-    signature = SignatureField(label=_("Signature"))
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("signature") and "signature" not in self.errors:
-            self.add_error("signature", _("The signature pad is empty. Please sign in the box."))
-        return cleaned
 
 
 #: The parts of the staff-signatures page, in the order they are saved.

@@ -146,6 +146,18 @@ def home(request, lookup=None):
     )
 
 
+def _started(request, election, created: bool):
+    """Where a start leads: the new election's first step, or the one already in progress."""
+    if not created:
+        messages.info(
+            request,
+            _("This parent already has election %(ref)s in progress; it is opened here.")
+            % {"ref": election.reference},
+        )
+        return redirect("elections:resume", election.pk)
+    return redirect("elections:parent", election.pk)
+
+
 def _start_recorded(request, parent):
     """A parent formsvc knows: the election starts from the recorded details and children."""
     try:
@@ -156,14 +168,7 @@ def _start_recorded(request, parent):
     except ValidationError as error:
         messages.error(request, "; ".join(error.messages))
         return redirect("elections:home")
-    if not created:
-        messages.info(
-            request,
-            _("This parent already has election %(ref)s in progress; it is opened here.")
-            % {"ref": election.reference},
-        )
-        return redirect("elections:resume", election.pk)
-    return redirect("elections:parent", election.pk)
+    return _started(request, election, created)
 
 
 @require_http_methods(["GET", "POST"])
@@ -192,14 +197,7 @@ def start(request):
         except workflow.TransitionError as error:
             messages.error(request, error.message)
             return redirect("elections:home")
-        if not created:
-            messages.info(
-                request,
-                _("This parent already has election %(ref)s in progress; it is opened here.")
-                % {"ref": election.reference},
-            )
-            return redirect("elections:resume", election.pk)
-        return redirect("elections:parent", election.pk)
+        return _started(request, election, created)
     return render(request, "officer/start.html", {"form": form})
 
 
