@@ -6,8 +6,9 @@ Every state is reached through ``elections.workflow``, as in production.
 from datetime import timedelta
 
 from elections import rules, workflow
+from elections.constants import Decision
 from elections.models import Election
-from tests.factories import STAFF_PASSWORD, ElectionFactory, fresh
+from tests.factories import STAFF_PASSWORD, ChildDataFactory, ElectionFactory, fresh
 
 
 def submitted(*, officer, witness, **kwargs) -> Election:
@@ -52,3 +53,18 @@ def give_parent_time(election: Election, minutes: int = 45) -> Election:
         notice_delivered_at=election.notice_delivered_at - timedelta(minutes=minutes)
     )
     return fresh(election)
+
+
+def approved_family(*, officer, witness, supervisor) -> Election:
+    """Approved in the officer's office: Ana (A231000001) goes with her mother, José
+    (A231000002) stays in the United States."""
+    return approved(
+        officer=officer,
+        witness=witness,
+        supervisor=supervisor,
+        children=[
+            ChildDataFactory(full_name="Ana Sofía López", a_number="A231000001"),
+            ChildDataFactory(full_name="José Luis López", a_number="A231000002"),
+        ],
+        decisions=[Decision.REUNIFY, Decision.WAIVE],
+    )

@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 
 from elections.clearance import parent_clearance
-from elections.constants import Decision
 from elections.identifiers import format_a_number
 from elections.models import AccessAction, AccessLog, Removal
 from elections.undocumented import CSV_HEADER, report_entries
@@ -23,7 +22,7 @@ from tests.factories import (
     ParentChildFactory,
     today,
 )
-from tests.supervision import approve
+from tests.supervision import approved_family
 
 pytestmark = pytest.mark.django_db
 
@@ -43,18 +42,7 @@ def _quick_approval(monkeypatch):
 @pytest.fixture
 def family(officer, witness, supervisor):
     """Approved in El Paso: Ana goes with her mother, José stays."""
-    record = ElectionFactory(
-        office=officer.staff.office,
-        presented_by=officer,
-        witness=witness,
-        submitted=True,
-        children=[
-            ChildDataFactory(full_name="Ana Sofía López", a_number="A231000001"),
-            ChildDataFactory(full_name="José Luis López", a_number="A231000002"),
-        ],
-        decisions=[Decision.REUNIFY, Decision.WAIVE],
-    )
-    return approve(record, supervisor)
+    return approved_family(officer=officer, witness=witness, supervisor=supervisor)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from elections import undocumented
-from elections.constants import Decision, SignatureMethod
+from elections.constants import SignatureMethod
 from elections.models import AccessLog, Parent, Removal, RemovalSource
 from elections.models.gate import RemovalIsAppendOnly
 from elections.removals import DuplicateRemoval, RemovalData, record_removal
@@ -22,7 +22,7 @@ from tests.factories import (
     birthday_years_ago,
     today,
 )
-from tests.supervision import approve
+from tests.supervision import approve, approved_family
 
 pytestmark = pytest.mark.django_db
 
@@ -35,18 +35,7 @@ def _quick_approval(monkeypatch):
 @pytest.fixture
 def family(officer, witness, supervisor):
     """An approved election: Ana goes with her mother, José stays."""
-    record = ElectionFactory(
-        office=officer.staff.office,
-        presented_by=officer,
-        witness=witness,
-        submitted=True,
-        children=[
-            ChildDataFactory(full_name="Ana Sofía López", a_number="A231000001"),
-            ChildDataFactory(full_name="José Luis López", a_number="A231000002"),
-        ],
-        decisions=[Decision.REUNIFY, Decision.WAIVE],
-    )
-    return approve(record, supervisor)
+    return approved_family(officer=officer, witness=witness, supervisor=supervisor)
 
 
 def removal(parent_a_number, *children, on=None, office="ELP"):
