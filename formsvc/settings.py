@@ -5,6 +5,7 @@ small helpers below, which refuse a malformed value instead of guessing.
 """
 
 import os
+import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -56,11 +57,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
 TESTING = "pytest" in sys.modules
 DEBUG = env_bool("DEBUG", False)
 
+# The running service (a WSGI/ASGI server, `manage.py runserver`, the background worker) refuses
+# to start without SECRET_KEY when DEBUG is off. A one-off command at a terminal
+# (`manage.py verify_record FILE.pdf`, `migrate`, ...) answers no browser and signs nothing one will
+# present: without SECRET_KEY it runs with a throwaway key made for that run, so the README's
+# commands work as written on a `make run` checkout, and nothing it could sign is accepted elsewhere.
+SERVICE_COMMANDS = {"runserver", "db_worker"}
+_COMMAND = sys.argv[1] if Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 else None
+ONE_OFF_COMMAND = _COMMAND is not None and _COMMAND not in SERVICE_COMMANDS
+
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if DEBUG or TESTING:
+        SECRET_KEY = "formsvc-development-key-not-for-production-use-0123456789"
+    elif ONE_OFF_COMMAND:
+        SECRET_KEY = secrets.token_urlsafe(50)
+    else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "formsvc-development-key-not-for-production-use-0123456789"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

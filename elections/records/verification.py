@@ -158,13 +158,16 @@ def _check_seal(data: bytes, result: VerificationResult) -> bytes | None:
         return None
     result.signer_subject = status.signing_cert.subject.human_friendly
     result.signed_at = status.signer_reported_dt
-    if not (status.intact and status.valid):
+    broken = not (status.intact and status.valid)
+    if broken:
         result.add("signature_broken")
     elif status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
         result.add("modified_after_sealing", status.coverage.name.lower())
     elif status.docmdp_ok is False:
         result.add("modified_after_sealing", "the certification allows no change")
-    if not status.trusted:
+    # A broken seal says nothing about who made it (pyHanko does not judge the certificate of
+    # bytes that do not match): the file is reported as altered, not as sealed by someone else.
+    if not broken and not status.trusted:
         trusted_then = False
         timestamp = status.timestamp_validity
         if timestamp is not None and timestamp.valid and timestamp.trusted:

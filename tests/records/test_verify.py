@@ -147,6 +147,8 @@ def test_one_flipped_byte_breaks_the_seal(sealed, tmp_path):
     result = verification.verify_pdf(bytes(tampered))
     assert result.codes[0] == "signature_broken"
     assert "bytes_differ" in result.codes
+    # Sealed with our certificate: the file is reported altered, not "not ours".
+    assert "untrusted_certificate" not in result.codes
 
     path = tmp_path / "flipped.pdf"
     path.write_bytes(bytes(tampered))
@@ -155,6 +157,7 @@ def test_one_flipped_byte_breaks_the_seal(sealed, tmp_path):
     assert "INVALID" in err
     assert "signature_broken" in err
     assert "The seal is broken" in err
+    assert "untrusted_certificate" not in err and "not made with our certificate" not in err
 
 
 def test_a_damaged_embedded_record_is_still_reported_against_its_record(sealed, record):
@@ -167,6 +170,7 @@ def test_a_damaged_embedded_record_is_still_reported_against_its_record(sealed, 
     assert result.record == record
     assert result.codes[0] == "signature_broken"
     assert "not_a_record" in result.codes and "bytes_differ" in result.codes
+    assert "untrusted_certificate" not in result.codes
 
 
 def test_an_appended_incremental_update_is_reported(sealed, tmp_path):
