@@ -1,4 +1,5 @@
-"""Sign-in, sign-out and the health check: the only pages reachable without a session."""
+"""Sign-in, sign-out, the language switch and the health check: the only pages reachable without a
+session."""
 
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -8,7 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.views import csrf
+from django.views import csrf, i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,6 +32,12 @@ def healthz(request):
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+
+# Django's own view, also before signing in (a parent or officer picks Español on the sign-in
+# page): it changes the language only on a POST that passes the CSRF check, and goes back only
+# to a "next" address on this site.
+set_language = login_not_required(i18n.set_language)
 
 
 @require_POST

@@ -7,7 +7,7 @@ urlpatterns = [
     path("healthz", accounts.healthz, name="healthz"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.logout_view, name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("audit/", include("elections.audit.urls")),
     path("api/v1/", include("elections.api.urls")),
