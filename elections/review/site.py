@@ -3,6 +3,7 @@ superusers, who may look but never approve. Officers and auditors are refused ev
 marks their account as staff."""
 
 from django.contrib import admin
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from elections.constants import Role
@@ -22,3 +23,9 @@ class SupervisorAdminSite(admin.AdminSite):
             return True
         profile = staff_profile_for(user=user)
         return profile is not None and profile.role == Role.SUPERVISOR
+
+    def index(self, request, extra_context=None):
+        """A supervisor's desk opens on the queue; a superuser keeps the index (API tokens, ...)."""
+        if not request.user.is_superuser:
+            return redirect("admin:elections_election_changelist")
+        return super().index(request, extra_context)

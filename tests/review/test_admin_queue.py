@@ -110,11 +110,36 @@ def test_officers_and_auditors_are_refused_by_the_admin(client, office, role):
 def test_a_supervisor_and_a_superuser_get_in(client, supervisor, django_user_model):
     client.force_login(supervisor)
     assert client.get(QUEUE).status_code == 200
-    index = client.get(reverse("admin:index"))
-    assert QUEUE in index.content.decode()
     root = django_user_model.objects.create_superuser("root", password=STAFF_PASSWORD)
     client.force_login(root)
     assert client.get(QUEUE).status_code == 200
+
+
+def test_a_supervisor_opening_admin_lands_on_the_queue(client, supervisor):
+    client.force_login(supervisor)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"] == QUEUE
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_superuser_keeps_the_admin_index_with_the_api_tokens(client, django_user_model):
+    root = django_user_model.objects.create_superuser("root", password=STAFF_PASSWORD)
+    client.force_login(root)
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == 200
+    assert QUEUE in index.content.decode()
+    assert "token" in index.content.decode().lower()
+
+
+def test_signing_in_at_admin_as_a_supervisor_lands_on_the_queue(client, supervisor):
+    response = client.post(
+        reverse("admin:login"),
+        {"username": supervisor.get_username(), "password": STAFF_PASSWORD, "next": "/admin/"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == QUEUE
+    assert response.status_code == 200
 
 
 # --- the queue -----------------------------------------------------------------------------------
