@@ -62,7 +62,8 @@ DEBUG = env_bool("DEBUG", False)
 # (`manage.py verify_record FILE.pdf`, `migrate`, ...) answers no browser and signs nothing one will
 # present: without SECRET_KEY it runs with a throwaway key made for that run, so the README's
 # commands work as written on a `make run` checkout, and nothing it could sign is accepted elsewhere.
-SERVICE_COMMANDS = {"runserver", "db_worker"}
+# `check` refuses too, so `check --deploy` still reports the missing key.
+SERVICE_COMMANDS = {"runserver", "db_worker", "check"}
 _COMMAND = sys.argv[1] if Path(sys.argv[0]).name == "manage.py" and len(sys.argv) > 1 else None
 ONE_OFF_COMMAND = _COMMAND is not None and _COMMAND not in SERVICE_COMMANDS
 

@@ -55,3 +55,9 @@ def test_the_background_worker_still_refuses_to_start_without_a_secret_key(tmp_p
     result = run(["manage.py", "db_worker"], tmp_path)
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_the_deploy_check_still_reports_a_missing_secret_key(tmp_path):
+    result = run(["manage.py", "check", "--deploy"], tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
