@@ -221,6 +221,9 @@ def record(request, pk):
             "history": selectors.election_history(election=election),
             "chain": audit_selectors.election_chain(election=election),
             "sealed": sealed,
+            # The parent's copy is the sealed PDF: the auditor gets it through their own logged
+            # download (the officers' link answers only in the record's office).
+            "parent_copy_url": reverse("audit:record_pdf", args=[election.pk]),
             "verification": verify_uploads.verify_stored(sealed) if sealed else None,
             "flag_labels": _flag_labels(),
             "flags": audit_selectors.election_flags(election),
