@@ -160,6 +160,14 @@ def name_key(value) -> str:
     return unicodedata.normalize("NFC", normalize_text(value).casefold())
 
 
+def search_key(value) -> str:
+    """What the auditor's name search compares: the cleaned name with its accents and other
+    marks taken off, case-folded (``Benítez`` = ``BENITEZ`` = ``benitez``; ``Ñ`` = ``n``)."""
+    decomposed = unicodedata.normalize("NFKD", normalize_text(value))
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", bare.casefold())
+
+
 def _check_length(text: str, max_length: int | None) -> None:
     if max_length is not None:
         MaxLengthValidator(max_length)(text)

@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from elections.constants import Decision, DeliveryMode, Status
 from elections.models import AccessLog, Election, ElectionChild, FieldOffice
+from elections.names import search_key
 from elections.selectors import election_queryset_for_rules
 
 from .forms import AccessLogFilters, AuditFilters
@@ -119,10 +120,13 @@ def audit_election_search(*, filters: AuditFilters) -> QuerySet[Election]:
             )
         )
     if filters.name:
+        # Accents and case do not count ("Benitez" finds "Benítez" and the other way round):
+        # both sides compared as ``search_key`` folds them, the stored side kept by ``save``.
+        key = search_key(filters.name)
         qs = qs.filter(
             pk__in=_matching_elections(
-                parent=Q(parent__full_name__icontains=filters.name),
-                child=Q(child__full_name__icontains=filters.name),
+                parent=Q(parent__search_name__contains=key),
+                child=Q(child__search_name__contains=key),
             )
         )
     if filters.offices:

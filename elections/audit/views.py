@@ -101,6 +101,14 @@ def _office_time(moment, election) -> str:
     return f"{local:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
 
 
+def _utc_text(moment) -> tuple[str, str] | None:
+    """A moment as the search list shows it: the UTC date and the UTC time, apart."""
+    if not moment:
+        return None
+    utc = moment.astimezone(UTC)
+    return (f"{utc:%Y-%m-%d}", f"{utc:%H:%M}")
+
+
 def _utc_iso(moment, _election) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else ""
 
@@ -131,6 +139,12 @@ def search(request):
                     "election": election,
                     "cells": list_row(election, flag_labels=flag_labels, as_text=_office_time),
                     "flags": audit_selectors.election_flags(election),
+                    # The page's times, in UTC like the date filters (the CSV's are UTC too).
+                    "moments": [
+                        _utc_text(election.created_at),
+                        _utc_text(election.submitted_at),
+                        _utc_text(election.approved_at),
+                    ],
                 }
                 for election in page.object_list
             ],
@@ -221,6 +235,9 @@ def record(request, pk):
             "history": selectors.election_history(election=election),
             "chain": audit_selectors.election_chain(election=election),
             "sealed": sealed,
+            # The parent's copy is the sealed PDF: the auditor gets it through their own logged
+            # download (the officers' link answers only in the record's office).
+            "parent_copy_url": reverse("audit:record_pdf", args=[election.pk]),
             "verification": verify_uploads.verify_stored(sealed) if sealed else None,
             "flag_labels": _flag_labels(),
             "flags": audit_selectors.election_flags(election),

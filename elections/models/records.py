@@ -32,6 +32,7 @@ from elections.constants import (
     Status,
 )
 from elections.identifiers import A_NUMBER_PATTERN, format_a_number
+from elections.names import search_key
 
 from .locking import (
     ElectionQuerySet,
@@ -162,7 +163,10 @@ class Parent(models.Model):
         verbose_name=_("field office it was registered with"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = audit_history()
+    # The name as the auditor's search compares it (``elections.names.search_key``), kept by
+    # ``save``; derived, so the history and the sealed record leave it out.
+    search_name = models.CharField(max_length=200, blank=True, default="", editable=False)
+    history = audit_history(excluded_fields=["search_name"])
 
     class Meta:
         verbose_name = _("parent")
@@ -175,6 +179,13 @@ class Parent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.a_number_display})"
+
+    def save(self, *args, **kwargs):
+        self.search_name = search_key(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def a_number_display(self) -> str:
@@ -197,7 +208,10 @@ class Child(models.Model):
         _("where the child is held"), max_length=16, choices=ChildLocationKind.choices
     )
     location_name = models.CharField(_("name and city of the placement"), max_length=200)
-    history = audit_history()
+    # The name as the auditor's search compares it (``elections.names.search_key``), kept by
+    # ``save``; derived, so the history and the sealed record leave it out.
+    search_name = models.CharField(max_length=200, blank=True, default="", editable=False)
+    history = audit_history(excluded_fields=["search_name"])
 
     class Meta:
         verbose_name = _("child")
@@ -211,6 +225,13 @@ class Child(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.search_name = search_key(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def a_number_display(self) -> str:

@@ -127,3 +127,22 @@ def test_the_record_page_costs_the_same_queries_for_a_longer_chain(client, audit
     world["sna"].election(stage="started", parent=new.parent)
     after = statements(client, record_url(new))
     assert after == before
+
+
+def test_the_parents_copy_button_gives_the_sealed_bytes_through_the_logged_download(
+    client, auditor, world
+):
+    election = world["first"]
+    client.force_login(auditor)
+    html = client.get(record_url(election)).content.decode()
+    officers_copy = reverse("elections:record_pdf", args=[election.pk])
+    assert f'href="{officers_copy}"' not in html
+    button = html.split("Print the parent&#x27;s copy (sealed PDF)")[0].rsplit("<a ", 1)[1]
+    own_download = reverse("audit:record_pdf", args=[election.pk])
+    assert f'href="{own_download}"' in button
+    response = client.get(own_download)
+    assert response.status_code == 200
+    assert response.content == sealed_pdf_bytes(election.sealed_record)
+    entry = last_entry()
+    assert entry.action == AccessAction.PDF and entry.election_id == election.pk
+    assert entry.user == auditor and entry.status_code == 200

@@ -1,16 +1,19 @@
 """The auditor's search: every filter, sorting, paging, bad input, query count, CSV export."""
 
 import csv
+import importlib
 import io
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from elections.audit import views as views_audit
 from elections.constants import Decision, Status
-from elections.models import AccessAction, AccessLog
+from elections.models import AccessAction, AccessLog, Child, Parent
+from elections.names import search_key
 from tests.audit_helpers import (
     TELEPHONE,
     el_paso,
@@ -21,7 +24,7 @@ from tests.audit_helpers import (
     two_children,
     without_sealing,
 )
-from tests.factories import ChildDataFactory
+from tests.factories import ChildDataFactory, ParentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -91,6 +94,45 @@ def test_a_name_matches_part_of_a_parent_or_a_child_name(client, auditor, world)
     assert refs(search(client, name="quispe")) == expect(world, "approved")
     name = world["telephone"].parent.full_name.split()[1]
     assert world["telephone"].reference in refs(search(client, name=name))
+
+
+def test_a_name_is_found_whatever_its_accents_and_case(client, auditor, world):
+    parent = world["elp"].election(
+        stage="submitted", parent=ParentFactory(full_name="Rosa Benítez Ñuñez")
+    )
+    child = world["sna"].election(
+        stage="submitted", children=[ChildDataFactory(full_name="Itzel Canas Ibanez")]
+    )
+    client.force_login(auditor)
+    for typed in ("Benitez", "BENITEZ", "benítez", "nunez", "ÑUÑEZ", "rosa benitez"):
+        assert refs(search(client, name=typed)) == {parent.reference}, typed
+    for typed in ("Ítzel Cañas", "IBÁÑEZ", "cañas ibañez"):
+        assert refs(search(client, name=typed)) == {child.reference}, typed
+    assert refs(search(client, name="Benitex")) == set()
+
+
+def test_a_changed_name_is_searched_by_its_new_spelling(client, auditor, world):
+    election = world["elp"].election(stage="started", parent=ParentFactory(full_name="Ana Zuloaga"))
+    parent = election.parent
+    parent.full_name = "Ana Peñalver"
+    parent.save(update_fields=["full_name"])
+    client.force_login(auditor)
+    assert refs(search(client, name="penalver")) == {election.reference}
+    assert refs(search(client, name="zuloaga")) == set()
+
+
+def test_the_migration_gives_rows_already_stored_their_search_name(world):
+    from django.apps import apps
+
+    migration = importlib.import_module("elections.migrations.0012_search_name")
+    Parent.objects.update(search_name="")
+    Child.objects.update(search_name="")
+    migration.fill(apps, connection.schema_editor())
+    assert Parent.objects.get(pk=world["approved"].parent_id).search_name == search_key(
+        world["approved"].parent.full_name
+    )
+    assert Child.objects.get(full_name="Ximena Quispe").search_name == "ximena quispe"
+    assert not Child.objects.filter(search_name="").exists()
 
 
 def test_the_office_filter_takes_office_codes(client, auditor, world):
@@ -208,7 +250,12 @@ def test_the_list_shows_flags_status_and_office(client, auditor, world):
 
 def test_the_search_costs_the_same_queries_at_any_size(client, auditor, world):
     client.force_login(auditor)
-    urls = [SEARCH, SEARCH + "?flag=fast&decision=reunify&sort=name", SEARCH + "?office=ELP"]
+    urls = [
+        SEARCH,
+        SEARCH + "?flag=fast&decision=reunify&sort=name",
+        SEARCH + "?office=ELP",
+        SEARCH + "?name=perez",
+    ]
     before = [statements(client, url) for url in urls]
     for _ in range(4):
         world["elp"].election(stage="submitted", **two_children())
