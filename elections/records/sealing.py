@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from elections import rules
+from elections import rules, services, workflow
 from elections.constants import Role, SignatureRole, Status
 from elections.errors import TransitionError
 from elections.history import performer_words, reason_label
@@ -79,6 +79,8 @@ class TrailRow:
     what: str
     why: str
     hash: str
+    #: The same event in English, printed below it when the record is in another language.
+    english: "TrailRow | None" = None
 
 
 _TYPE_WORDS = {
@@ -169,16 +171,24 @@ def render_record_html(election: Election, snapshot: dict, *, snapshot_sha256: s
             for item in snapshot["record"]["election"]["acknowledged_warnings"]
         ]
         minutes = snapshot["context"]["rules"]["minutes_to_decide"]
+        english_beside = not language.startswith("en")
+        trail_local = trail_rows(trail["entries"], snapshot["context"]["people"])
+        if english_beside:
+            with translation.override("en"):
+                trail_en = trail_rows(trail["entries"], snapshot["context"]["people"])
+            for row, english in zip(trail_local, trail_en, strict=True):
+                row.english = english
+            _signature_meanings_in_record_language(election)
         context = {
             "election": election,
             "for_pdf": True,
-            "english_beside": not language.startswith("en"),
+            "english_beside": english_beside,
             "record_language": language,
             "snapshot": snapshot,
             "snapshot_sha256": snapshot_sha256,
             "chain_head": trail["head"],
             "chain_length": trail["length"],
-            "trail": trail_rows(trail["entries"], snapshot["context"]["people"]),
+            "trail": trail_local,
             "people": snapshot["context"]["people"],
             "verify_url": snapshot["seal"]["verify_url"],
             "qr_png": qr_png(snapshot["seal"]["verify_url"]),
@@ -188,8 +198,45 @@ def render_record_html(election: Election, snapshot: dict, *, snapshot_sha256: s
             "sealed_at": sealed_at,
             "certificate": snapshot["seal"]["certificate"],
             "timestamped": bool(snapshot["seal"]["timestamp_authority"]),
+            "attestation_local": (
+                _catalogue_translation(election.approval_attestation) if english_beside else ""
+            ),
         }
         return render_to_string("records/pdf/record.html", context)
+
+
+def _catalogue():
+    """The English of each fixed text stored on a record in English, with its message: a
+    signature's meaning, the supervisor's attestation."""
+    messages = [
+        *services.SIGNATURE_MEANINGS.values(),
+        services.PARENT_NO_SIGNATURE_MEANING,
+        workflow.APPROVAL_ATTESTATION,
+    ]
+    with translation.override("en"):
+        return {str(message): message for message in messages}
+
+
+def _catalogue_translation(english: str) -> str:
+    """The active language's words for a fixed English text, from the translation catalogue;
+    "" when the text is not (or no longer) in it, or the catalogue has no other words for it.
+    Only an exact match is translated: the PDF never prints words the signer was not given."""
+    message = _catalogue().get(english or "")
+    local = str(message) if message is not None else ""
+    return local if local != english else ""
+
+
+def _signature_meanings_in_record_language(election: Election) -> None:
+    """Each signature's meaning in the record's language, for the PDF to print beside the
+    English (R10): the words shown to the signer when they were not English (the parent, the
+    interpreter), else the catalogue's translation of the English the signer read (staff
+    signing on an English screen)."""
+    for signature in election.signatures.all():
+        shown = signature.meaning_translated
+        if shown and shown != signature.meaning:
+            signature.meaning_local = shown
+        else:
+            signature.meaning_local = _catalogue_translation(signature.meaning)
 
 
 # --- The seal -------------------------------------------------------------------------------------

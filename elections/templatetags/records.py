@@ -103,24 +103,26 @@ def office_moment(value, time_zone, language: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def moment(context, value, office):
-    """A server timestamp in the office's time zone with its offset, the date in both languages."""
+    """A server timestamp in the office's time zone with its offset; in the PDF the English
+    reads the same moment in full: 1 de diciembre de 2026, 08:09 (UTC-07:00) / December 1,
+    2026, 08:09 (UTC-07:00)."""
     if not value:
         return ""
     local = office_moment(value, office.tz, _active())
     if _english_beside(context):
-        english = format_date(timezone.localtime(value, office.tz), format="long", locale="en")
-        return format_html("{} / {}", local, english)
+        return format_html("{} / {}", local, office_moment(value, office.tz, "en"))
     return local
 
 
 @register.simple_tag
-def stamp(value, office):
-    """A compact timestamp for the audit trail: 18 may 2021, 14:05:09 (UTC-06:00)."""
+def stamp(value, office, language=None):
+    """A compact timestamp for the audit trail: 18 may 2021, 14:05:09 (UTC-06:00); in
+    ``language`` when given (the trail's English line), else in the active language."""
     if not value:
         return ""
     local = timezone.localtime(value, timezone=office.tz)
     offset = local.strftime("%z")
-    date = format_date(local, format="medium", locale=_babel(_active()))
+    date = format_date(local, format="medium", locale=_babel(language or _active()))
     return f"{date}, {local:%H:%M:%S} (UTC{offset[:3]}:{offset[3:]})"
 
 

@@ -385,3 +385,144 @@ def test_a_foreign_certificate_can_seal_when_configured(
     status = validate(sealed_bytes(election), roots=[keys.ca])
     assert status.trusted
     assert "Agency seal" in status.signing_cert.subject.human_friendly
+
+
+# --- Read as a court reads it: both languages, whole signature boxes, a legible trail ----------
+
+
+def _english_date(moment) -> str:
+    months = (
+        "January February March April May June July August September October November December"
+    ).split()
+    return f"{months[moment.month - 1]} {moment.day}, {moment.year}"
+
+
+def test_every_timestamp_reads_with_its_time_and_offset_in_spanish_and_in_english(approved):
+    flat = " ".join(pdf_text(sealed_bytes(approved)).split())
+    local = approved.approved_at.astimezone(approved.office.tz)
+    offset = local.strftime("%z")
+    zone = f"(UTC{offset[:3]}:{offset[3:]})"
+    months = "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre"
+    month = (months + " diciembre").split()[local.month - 1]
+    spanish = f"{local.day} de {month} de {local.year}, {local:%H:%M} {zone}"
+    english = f"{_english_date(local)}, {local:%H:%M} {zone}"
+    assert f"{spanish} / {english}" in flat
+    # The English side of a timestamp never stops at the date: everything that happened on the
+    # day of the approval (started, notice, decisions, signatures, approval, seal) has its time.
+    after_date = re.findall(re.escape(_english_date(local)) + r"(.{0,20})", flat)
+    assert len(after_date) >= 8
+    assert all(re.match(r", \d\d:\d\d(:\d\d)? \(UTC[+-]\d\d:\d\d\)", tail) for tail in after_date)
+    # The audit trail's times too, one Spanish and one English per event.
+    trail = flat[flat.index("Pista de auditoría / Audit trail") :]
+    short = re.findall(r"\w{3} \d{1,2}, \d{4}, \d\d:\d\d:\d\d \(UTC[+-]\d\d:\d\d\)", trail)
+    assert len(short) == SealedRecord.objects.get(election=approved).chain_length
+
+
+def test_dates_without_a_time_stay_dates_in_both_languages(approved):
+    flat = " ".join(pdf_text(sealed_bytes(approved)).split())
+    born = approved.parent.date_of_birth
+    assert re.search(re.escape(_english_date(born)) + r"(?!, \d\d:\d\d)", flat)
+
+
+def test_staff_signature_meanings_and_the_attestation_read_in_spanish_beside_the_english(
+    approved,
+):
+    from django.utils import translation
+
+    from elections import services, workflow
+    from elections.constants import SignatureRole
+
+    flat = " ".join(pdf_text(sealed_bytes(approved)).split())
+    texts = [
+        services.SIGNATURE_MEANINGS[SignatureRole.WITNESS],
+        services.SIGNATURE_MEANINGS[SignatureRole.OFFICER],
+        workflow.APPROVAL_ATTESTATION,
+    ]
+    for text in texts:
+        with translation.override("es"):
+            spanish = str(text)
+        with translation.override("en"):
+            english = str(text)
+        assert spanish != english
+        # The Spanish, word for word from the catalogue, then the English the signer read.
+        assert f"{spanish} {english}" in flat
+    assert "Estuve presente cuando se entregó el aviso" in flat
+    assert "He revisado este registro en su totalidad." in flat
+
+
+def test_the_audit_trail_reads_each_event_in_spanish_and_in_english(approved):
+    flat = " ".join(pdf_text(sealed_bytes(approved)).split())
+    trail = flat[flat.index("Pista de auditoría / Audit trail") :]
+    for spanish, english in (
+        (
+            "el padre o la madre, en la tableta de Laura Benítez",
+            "the parent, on Laura Benítez's tablet",
+        ),
+        (
+            "firma del padre o la madre: firmó en la tableta",
+            "parent's signature: signed on the tablet",
+        ),
+        (
+            "Diane Okafor (supervisor), con su contraseña",
+            "Diane Okafor (supervisor), password re-entered",
+        ),
+        ("Firma (creación) (Testigo)", "Signature added (Witness)"),
+    ):
+        assert spanish in trail
+        assert english in trail
+    assert "submitted for approval" in trail and "enviada para aprobación" in trail
+
+
+def _page_texts(data: bytes) -> list[str]:
+    return [" ".join(page.split()) for page in pdf_text(data).split("\f")]
+
+
+@pytest.mark.parametrize("children", [2, 3, 5])
+def test_no_signature_box_is_split_across_two_pages(
+    children, office, officer, witness, supervisor, notices
+):
+    from tests.factories import ChildDataFactory
+
+    election = approve(
+        two_child_election(
+            office,
+            officer,
+            witness,
+            children=[ChildDataFactory() for _ in range(children)],
+            decisions=(["reunify", "waive"] * 3)[:children],
+        ),
+        supervisor,
+    )
+    data = sealed_bytes(election)
+    pages = _page_texts(data)
+    assert len(pages) >= 4
+    signatures = list(election.signatures.all())
+    assert len(signatures) == 3  # the parent, the witness, the presenting officer
+    for signature in signatures:
+        # The box's first line (role and name) and its last (the English of what it means).
+        first = f"{signature.get_role_display()}: {signature.printed_name}"
+        last = " ".join(signature.meaning.split()[-6:])
+        holding_first = [n for n, page in enumerate(pages) if first in page]
+        holding_last = [n for n, page in enumerate(pages) if last in page]
+        assert holding_first and holding_first == holding_last, (
+            signature.role,
+            holding_first,
+            holding_last,
+        )
+
+
+def test_the_audit_trail_pages_print_nothing_smaller_than_8_pt(approved):
+    reader = PdfReader(io.BytesIO(sealed_bytes(approved)))
+    first = next(
+        n for n, page in enumerate(reader.pages) if "Pista de auditoría" in page.extract_text()
+    )
+    sizes = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            sizes.append((round(abs(size * tm[3] * cm[3]), 1), text))
+
+    for page in reader.pages[first:]:
+        page.extract_text(visitor_text=visit)
+    assert len(sizes) > 20
+    assert min(size for size, _text in sizes) >= 8, min(sizes)
