@@ -19,10 +19,10 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .constants import NO_ELECTION_METHODS, Decision, SignatureRole, Status
+from .constants import Decision, SignatureRole, Status
 from .identifiers import normalize_a_number
 from .models import Election, ElectionChild, Parent, ParentChild, Signature
-from .rules import age_on
+from .rules import age_on, records_no_election
 
 WITH_PARENT = "with_parent"
 STAYS = "stays"
@@ -160,10 +160,6 @@ def _elections_of(parent: Parent) -> list[Election]:
     )
 
 
-def _refused(election: Election) -> bool:
-    return any(s.method in NO_ELECTION_METHODS for s in election.signatures.all())
-
-
 def _today_for(parent: Parent, elections: list[Election]) -> date:
     office = elections[0].office if elections else parent.registered_office
     return timezone.localdate(timezone=office.tz) if office is not None else timezone.localdate()
@@ -187,7 +183,7 @@ def _child_clearance(link, *, today, approved, elections) -> ChildClearance:
         )
         notes = (Reason.REPLACEMENT,) if replacing else ()
         election = {"election_id": str(approved.pk), "election_status": approved.status}
-        if _refused(approved) or item.decision is None:
+        if records_no_election(approved) or item.decision is None:
             return ChildClearance(
                 **base, minor=True, removal=BLOCKED, **election, reasons=(Reason.REFUSED, *notes)
             )
@@ -208,7 +204,7 @@ def _child_clearance(link, *, today, approved, elections) -> ChildClearance:
     pending = next((e for e in covering if e.status in _PENDING_STATUS_REASONS), None)
     if pending is None:
         return ChildClearance(**base, minor=True, removal=BLOCKED, reasons=(Reason.NO_ELECTION,))
-    reasons = (Reason.REFUSED,) if _refused(pending) else ()
+    reasons = (Reason.REFUSED,) if records_no_election(pending) else ()
     item = next(c for c in pending.covered.all() if c.child_id == child.pk)
     return ChildClearance(
         **base,

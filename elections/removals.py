@@ -121,15 +121,13 @@ def removal_problems(data: RemovalData) -> list[str]:
         if hasattr(error, "error_dict"):
             return [f"{key}: {m}" for key, messages in error.message_dict.items() for m in messages]
         return list(error.messages)
-    if Removal.objects.filter(parent=checked.parent, removed_on=checked.removed_on).exists():
-        return [
-            str(
-                DuplicateRemoval(
-                    Removal.objects.get(parent=checked.parent, removed_on=checked.removed_on)
-                ).message
-            )
-        ]
-    return []
+    existing = _recorded(checked)
+    return [str(DuplicateRemoval(existing).message)] if existing is not None else []
+
+
+def _recorded(checked: _Checked) -> Removal | None:
+    """The removal of this parent on that date, if it is already recorded."""
+    return Removal.objects.filter(parent=checked.parent, removed_on=checked.removed_on).first()
 
 
 def removal_flags(answer: gate.Clearance, taken: list) -> list[dict]:
@@ -174,9 +172,7 @@ def record_removal(*, data: RemovalData, source: str, token=None) -> Removal:
     """
     with transaction.atomic():
         checked = _check(data)
-        existing = Removal.objects.filter(
-            parent=checked.parent, removed_on=checked.removed_on
-        ).first()
+        existing = _recorded(checked)
         if existing is not None:
             raise DuplicateRemoval(existing)
         # Stored in English, the record's own language, whatever the caller's.
@@ -200,8 +196,6 @@ def record_removal(*, data: RemovalData, source: str, token=None) -> Removal:
                 removal.save()
         except IntegrityError:
             # Two systems reported it at the same moment: the first one stands.
-            raise DuplicateRemoval(
-                Removal.objects.get(parent=checked.parent, removed_on=checked.removed_on)
-            ) from None
+            raise DuplicateRemoval(_recorded(checked)) from None
         removal.children_removed.set(checked.children)
         return removal
