@@ -25,6 +25,12 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TABLET_VIEWPORT = {"width": 820, "height": 1180}
+TABLET_LANDSCAPE = {"width": 1180, "height": 820}
+LAPTOP_VIEWPORT = {"width": 1440, "height": 900}
+# Parametrize a test with ``@pytest.mark.parametrize("viewport", TABLET_ORIENTATIONS, ids=...)``
+# and pass it to ``make_tablet(viewport=viewport)``: the tablet is used both ways round.
+TABLET_ORIENTATIONS = (TABLET_VIEWPORT, TABLET_LANDSCAPE)
+ORIENTATION_IDS = ("portrait", "landscape")
 BLOCKING_IMPACTS = ("serious", "critical")
 
 
@@ -75,12 +81,13 @@ def browser(playwright):
 
 @pytest.fixture
 def make_tablet(browser) -> Iterator:
-    """Factory: ``make_tablet(locale="es-US")`` returns a page in a new tablet context."""
+    """Factory: ``make_tablet(locale="es-US", viewport=TABLET_LANDSCAPE)`` returns a page in a new
+    tablet context (portrait unless told)."""
     contexts = []
 
-    def make(locale: str = "en-US", **context_options):
+    def make(locale: str = "en-US", viewport: dict | None = None, **context_options):
         context = browser.new_context(
-            viewport=TABLET_VIEWPORT,
+            viewport=viewport or TABLET_VIEWPORT,
             has_touch=True,
             locale=locale,
             **context_options,
