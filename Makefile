@@ -20,6 +20,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python >= 3.12 not found (set PYTHON=...)" >&2; exit 1; }
 	$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	    || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
+	scripts/install-system-deps libicu-dev pkg-config g++
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 

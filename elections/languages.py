@@ -3,10 +3,15 @@
 Names come from Babel (CLDR) in the language of the screen. CLDR does not yet name several Mayan
 languages spoken by parents from Guatemala; for those we carry translated names ourselves. None of
 them has a written notice: a parent who speaks one is always served through an interpreter (R4).
+
+Lists are sorted the way the reader's language sorts (ICU collation): "Côte d’Ivoire" after
+"Costa Rica", "México" after "Mayotte", "Árabe" among the A's, where a code-point sort would put
+every accented initial after Z.
 """
 
 from functools import lru_cache
 
+import icu
 from babel import Locale, UnknownLocaleError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -77,30 +82,84 @@ def needs_interpreter_always(code: str) -> bool:
     return code in INDIGENOUS_LANGUAGES
 
 
+def _ui_language() -> str:
+    return translation.get_language() or "en"
+
+
+@lru_cache(maxsize=8)
+def _collator(locale_code: str) -> icu.Collator:
+    """ICU's collator for the language of ``locale_code``, built once per language; the cached
+    lists below are sorted with it, so it is only read while a cache entry is built."""
+    return icu.Collator.createInstance(icu.Locale(str(_babel_locale(locale_code))))
+
+
+def _sorted_by_name(pairs, locale_code: str) -> tuple[tuple[str, str], ...]:
+    key = _collator(locale_code).getSortKey
+    return tuple(sorted(pairs, key=lambda pair: key(pair[1])))
+
+
+@lru_cache(maxsize=8)
+def _language_groups(locale_code: str) -> tuple[tuple[tuple[str, str], ...], ...]:
+    with translation.override(locale_code):
+        common = [(c, language_name(c)) for c in COMMON_LANGUAGES]
+        indigenous = [(c, language_name(c)) for c in INDIGENOUS_LANGUAGES]
+    return _sorted_by_name(common, locale_code), _sorted_by_name(indigenous, locale_code)
+
+
 def language_choices() -> list[tuple[str, str]]:
-    """Choices for a select, in the active UI language: common languages first, then the rest."""
-    common = sorted(((c, language_name(c)) for c in COMMON_LANGUAGES), key=lambda p: p[1])
-    indigenous = sorted(((c, language_name(c)) for c in INDIGENOUS_LANGUAGES), key=lambda p: p[1])
+    """Choices for a select, in the active UI language: common languages first, then the rest,
+    each group in the order of that language."""
+    common, indigenous = _language_groups(_ui_language())
     return [
-        (str(_("Common languages")), common),
-        (str(_("Indigenous languages (interpreter always required)")), indigenous),
+        (str(_("Common languages")), list(common)),
+        (str(_("Indigenous languages (interpreter always required)")), list(indigenous)),
     ]
 
 
 ALL_LANGUAGE_CODES = frozenset(COMMON_LANGUAGES) | frozenset(INDIGENOUS_LANGUAGES)
 
 
+# The two-letter regions CLDR names that are not a country a parent can be a citizen of. What
+# remains is ISO 3166-1's assigned codes (249) plus Kosovo.
+NOT_COUNTRIES = frozenset(
+    {
+        # ISO 3166 "exceptionally reserved" codes for parts of a country listed on its own:
+        "AC",  # Ascension Island: part of Saint Helena, Ascension and Tristan da Cunha (SH)
+        "CP",  # Clipperton Island: French (FR)
+        "CQ",  # Sark: part of Guernsey (GG)
+        "DG",  # Diego Garcia: part of the British Indian Ocean Territory (IO)
+        "EA",  # Ceuta and Melilla: Spain (ES)
+        "IC",  # Canary Islands: Spain (ES)
+        "TA",  # Tristan da Cunha: part of Saint Helena, Ascension and Tristan da Cunha (SH)
+        # Organisations and groupings, not a citizenship:
+        "EU",  # European Union
+        "EZ",  # Eurozone
+        "UN",  # United Nations
+        "QO",  # Outlying Oceania (a CLDR grouping of small islands)
+        # Not a place:
+        "XA",  # Pseudo-Accents (a test locale)
+        "XB",  # Pseudo-Bidi (a test locale)
+        "ZZ",  # Unknown Region
+    }
+)
+# Kept although outside ISO 3166-1: "XK", Kosovo. It is a real place with its own passports and
+# people come from it; the code is the one the EU, CLDR and travel documents use for it.
+
+
 @lru_cache(maxsize=8)
 def _territories(locale_code: str) -> tuple[tuple[str, str], ...]:
     territories = _babel_locale(locale_code).territories
     pairs = [
-        (code, name) for code, name in territories.items() if len(code) == 2 and code.isalpha()
+        (code, name)
+        for code, name in territories.items()
+        if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES
     ]
-    return tuple(sorted(pairs, key=lambda p: p[1]))
+    return _sorted_by_name(pairs, locale_code)
 
 
 def country_choices() -> list[tuple[str, str]]:
-    return list(_territories(translation.get_language() or "en"))
+    """Every country, named and sorted in the active UI language."""
+    return list(_territories(_ui_language()))
 
 
 def country_name(code: str, in_language: str | None = None) -> str:
