@@ -72,9 +72,23 @@ def language_name(code: str, in_language: str | None = None) -> str:
 
 def language_name_in_text(code: str) -> str:
     """The name of ``code`` as written inside a sentence of the active language: "Spanish
-    notice", "aviso en español" (``language_name`` capitalises it for a list or a label)."""
-    name = _babel_locale().languages.get(code)
-    return name or language_name(code)
+    notice", "aviso en español", "al mam" (``language_name`` capitalises it for a list item, a
+    menu or a label, as CLDR does)."""
+    locale = _babel_locale()
+    name = locale.languages.get(code)
+    if name:
+        return name
+    name = language_name(code)
+    if _names_languages_in_lower_case(locale):
+        # Our own names (the Mayan languages CLDR lacks) follow the language's rule too.
+        return name[:1].lower() + name[1:]
+    return name
+
+
+def _names_languages_in_lower_case(locale: Locale) -> bool:
+    """Whether the language writes language names in lower case (Spanish: "inglés")."""
+    english = locale.languages.get("en", "")
+    return english[:1].islower()
 
 
 def needs_interpreter_always(code: str) -> bool:

@@ -27,7 +27,11 @@ from .constants import (
     SignatureRole,
 )
 from .identifiers import A_NUMBER_PATTERN
-from .languages import ALL_COUNTRY_CODES, ALL_LANGUAGE_CODES, language_name
+from .languages import (
+    ALL_COUNTRY_CODES,
+    ALL_LANGUAGE_CODES,
+    language_name_in_text,
+)
 from .names import is_readable_text, is_visible_name, name_key
 
 #: Steps of the officer's flow, by URL name, where each kind of problem is corrected.
@@ -473,7 +477,7 @@ def check_notice_language(election) -> list[Problem]:
                 "The notice is written in %(language)s, the parent's primary language: show the "
                 "parent that notice, with English beside it."
             )
-            % {"language": language_name(language)},
+            % {"language": language_name_in_text(language)},
             STEP_NOTICE,
         )
     ]

@@ -32,7 +32,7 @@ from .constants import (
     Status,
 )
 from .identifiers import format_a_number, normalize_a_number, normalize_optional_a_number
-from .languages import language_name
+from .languages import language_name_in_text
 from .models import (
     Child,
     Election,
@@ -517,7 +517,7 @@ def election_set_notice(
                     "The notice is written in %(language)s, the parent's primary language: "
                     "choose that notice."
                 )
-                % {"language": language_name(primary)},
+                % {"language": language_name_in_text(primary)},
                 code="notice_not_in_parent_language",
             )
         if language != locked.parent.primary_language and delivery_mode not in INTERPRETER_MODES:
@@ -793,7 +793,7 @@ def election_sign_interpreter(
 
 
 def staff_printed_name(user) -> str:
-    """R6: the name printed under a staff signature: the full name, else the user name.
+    """R6: the name printed under a staff signature: the full name, else the username.
 
     Staff names come from the accounts, typed by whoever administers them; they are cleaned as
     any other name, and an account with nothing readable in either cannot sign.
@@ -834,7 +834,7 @@ def election_sign_staff(
         user = get_user_model().objects.filter(username=signer_username, is_active=True).first()
         if user is None or user.pk != expected.pk or not user.check_password(password):
             raise ValidationError(
-                _("That user name and password do not match the %(role)s of this election.")
+                _("That username and password do not match the %(role)s of this election.")
                 % {"role": SignatureRole(role).label.lower()},
                 code="password",
             )

@@ -27,10 +27,17 @@ from elections.languages import (
     country_choices,
     language_choices,
     language_name,
+    language_name_in_text,
 )
 from elections.names import clean_person_name, clean_printed_text, normalize_text
 from elections.services import PRINTED_FIELDS, ChildData, InterpreterData, ParentData
 from elections.signature_images import clean_data_url
+
+# No field has a placeholder (it vanishes as the officer types and is too pale to read); an
+# example is part of the help text below the field, as "For example: ..." or "for example ...".
+A_NUMBER_HELP = _(
+    "A followed by 8 or 9 digits, for example A012345678; dashes and spaces are fine."
+)
 
 
 class DateInput(forms.DateInput):
@@ -122,7 +129,7 @@ class LookupForm(FlowForm):
     a_number = forms.CharField(
         label=_("Parent's A-number"),
         max_length=20,
-        help_text=_("A followed by 8 or 9 digits; dashes and spaces are fine."),
+        help_text=A_NUMBER_HELP,
     )
 
     def clean_a_number(self):
@@ -133,7 +140,7 @@ class StartForm(ParentFieldsMixin, FlowForm):
     a_number = forms.CharField(
         label=_("Parent's A-number"),
         max_length=20,
-        help_text=_("A followed by 8 or 9 digits; dashes and spaces are fine."),
+        help_text=A_NUMBER_HELP,
     )
     field_order = [
         "a_number",
@@ -183,7 +190,12 @@ class ParentForm(ParentFieldsMixin, FlowForm):
 class ChildForm(FlowForm):
     full_name = forms.CharField(label=_("Child's full name"), max_length=200)
     date_of_birth = forms.DateField(label=_("Child's date of birth"), widget=DateInput())
-    a_number = forms.CharField(label=_("Child's A-number, if known"), max_length=20, required=False)
+    a_number = forms.CharField(
+        label=_("Child's A-number, if known"),
+        max_length=20,
+        required=False,
+        help_text=A_NUMBER_HELP,
+    )
     location_kind = forms.ChoiceField(
         label=_("Where the child is held"), choices=[("", "—"), *ChildLocationKind.choices]
     )
@@ -295,7 +307,7 @@ class NoticeForm(FlowForm):
                     "The parent's primary language is %(language)s, not the notice language: "
                     "choose an interpreter in person or by telephone."
                 )
-                % {"language": language_name(self.parent_language)},
+                % {"language": language_name_in_text(self.parent_language)},
             )
         if mode in INTERPRETER_MODES:
             self._clean_interpreter_text(
@@ -324,7 +336,7 @@ class NoticeForm(FlowForm):
                 self.add_error(
                     "interpreter_language",
                     _("The interpreter must speak the parent's primary language, %(language)s.")
-                    % {"language": language_name(self.parent_language)},
+                    % {"language": language_name_in_text(self.parent_language)},
                 )
         return cleaned
 
@@ -478,7 +490,7 @@ class OfficerSignForm(forms.Form):
 class StaffSignForm(OfficerSignForm):
     """A staff member signing on the officer's tablet names themselves as well (the witness)."""
 
-    username = forms.CharField(label=_("User name"), max_length=150)
+    username = forms.CharField(label=_("Username"), max_length=150)
     field_order = ["username", "password", "signature"]
 
 

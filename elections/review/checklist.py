@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from elections import rules
 from elections.constants import INTERPRETER_MODES, NO_ELECTION_METHODS, Status
-from elections.languages import country_name, language_name
+from elections.languages import country_name, language_name, language_name_in_text
 from elections.templatetags.formsvc import local_time
 
 PASS = "pass"
@@ -168,7 +168,7 @@ def _r3_notice(item: ChecklistItem, record: _Record) -> None:
         str(
             _("Notice %(language)s %(version)s, SHA-256 %(sha)s; text verified: %(ok)s")
             % {
-                "language": language_name(notice.language),
+                "language": language_name_in_text(notice.language),
                 "version": notice.version,
                 "sha": notice.sha256,
                 "ok": _("yes") if notice.is_intact else _("NO"),
@@ -190,8 +190,8 @@ def _r4_language(item: ChecklistItem, record: _Record) -> None:
         str(
             _("Parent's primary language: %(primary)s; notice language: %(notice)s")
             % {
-                "primary": language_name(record.parent.primary_language),
-                "notice": language_name(election.notice_language)
+                "primary": language_name_in_text(record.parent.primary_language),
+                "notice": language_name_in_text(election.notice_language)
                 if election.notice_language
                 else "—",
             }
@@ -204,7 +204,7 @@ def _r4_language(item: ChecklistItem, record: _Record) -> None:
                 % {
                     "name": interpreter.full_name,
                     "employer": interpreter.id_or_employer,
-                    "language": language_name(interpreter.language),
+                    "language": language_name_in_text(interpreter.language),
                     "mode": election.get_delivery_mode_display(),
                     "operator": f", {interpreter.operator_id}" if interpreter.operator_id else "",
                 }

@@ -66,6 +66,12 @@ def language_name(code, in_language=None):
 
 
 @register.filter
+def language_in_text(code):
+    """The language's name inside a sentence: "en español", "in Spanish"."""
+    return languages.language_name_in_text(code)
+
+
+@register.filter
 def country_name(code, in_language=None):
     return languages.country_name(code, in_language)
 

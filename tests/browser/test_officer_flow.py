@@ -270,7 +270,7 @@ class Flow:
 
         The in-person interpreter draws on the pad (or the officer ticks a telephone
         interpreter's attestation); a legal contact is written when a parent chose to consult;
-        the witness (named on the notice step, user name prefilled) and the presenting officer
+        the witness (named on the notice step, username prefilled) and the presenting officer
         each type their password and draw.
         """
         page, act = self.page, self.act
@@ -284,7 +284,7 @@ class Flow:
         elif interpreter:
             act.draw(self.draw_signature, box.locator("[data-signature-pad]"))
         witness = page.locator("section#witness")
-        expect(witness.get_by_label("User name")).to_have_value(self.witness.get_username())
+        expect(witness.get_by_label("Username")).to_have_value(self.witness.get_username())
         act.fill(witness.get_by_label("Password"), STAFF_PASSWORD)
         act.draw(self.draw_signature, witness.locator("[data-signature-pad]"))
         officer = page.locator("section#officer")

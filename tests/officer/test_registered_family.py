@@ -489,7 +489,7 @@ def test_every_problem_is_listed_at_once_and_what_was_signed_correctly_is_kept(
     assert set(listed) == {"witness", "officer"}
     assert any("do not match the witness" in m for m in listed["witness"])
     assert any("signature pad is empty" in m for m in listed["officer"])
-    # The interpreter's signature is saved; the witness's user name and drawing are kept.
+    # The interpreter's signature is saved; the witness's username and drawing are kept.
     roles = set(Signature.objects.filter(election=parent_signed).values_list("role", flat=True))
     assert roles == {"parent", "interpreter"}
     assert "Attested" in page
