@@ -32,7 +32,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from elections import services, staging, workflow
+from elections import services, workflow
 from elections.constants import Decision, DeliveryMode, Relationship
 from elections.models import Election, ExportJob, FieldOffice
 from elections.records.sealing import sealed_pdf_bytes
@@ -49,7 +49,7 @@ from tests.factories import (
     make_officer,
     make_supervisor,
 )
-from tests.supervision import approve, give_parent_time
+from tests.supervision import approve
 
 pytestmark = pytest.mark.browser
 
@@ -124,12 +124,11 @@ PARENT = pages(
         ("handover", "The officer hands the tablet to the parent."),
         (
             "notice",
-            "The notice in Spanish with the English beside it, naming both children, with how "
-            "to get legal help.",
+            "The notice in Spanish with the English beside it, and how to get legal help.",
         ),
         ("choices", "The three options for each of the two children; nothing is chosen."),
         ("choices-tapped", "The same screen after the parent tapped an option for each child."),
-        ("sign", "The parent's signature: what it means, the choices it covers, the pad."),
+        ("sign", "Before signing: the choices it covers, what the signature means, how to sign."),
         ("handback", "The parent hands the tablet back; no name is shown."),
     ],
 )
@@ -350,8 +349,8 @@ numbers = iter(range(212_345_001, 212_399_999))
 
 def family(*, stage: str, office, officer, witness, decisions=None, **kwargs) -> Election:
     """José Ñúñez Benítez and his two children (a K'iche' speaker, the Spanish notice read with
-    an interpreter in the room), up to ``stage``, with time to decide. Each call is a new
-    A-number: one election per page shown."""
+    an interpreter in the room), up to ``stage``. Each call is a new A-number: one election per
+    page shown."""
     election = ElectionFactory(
         stage=stage,
         office=office,
@@ -378,9 +377,6 @@ def family(*, stage: str, office, officer, witness, decisions=None, **kwargs) ->
         identity_document="IDENT fingerprint match, FIN 1187420",
         **kwargs,
     )
-    if staging.stage_reached(stage, "shown"):
-        # Three quarters of an hour with the notice, not the factory's seconds (no R13 flag).
-        election = give_parent_time(election)
     return Election.objects.get(pk=election.pk)
 
 
@@ -427,7 +423,7 @@ def test_every_officer_page_in_both_tablet_orientations(staff, office, open_scre
     return_to_the_officer(returned, staff["supervisor"])
     other_family(2, stage="submitted", **team)
     approved = other_family(3, stage="submitted", **team)
-    off_the_event_loop(lambda: approve(give_parent_time(approved), staff["supervisor"]))
+    off_the_event_loop(approve, approved, staff["supervisor"])
 
     screens = open_screens(TABLET)
     sign_in, home, start, parent, children, notice, signatures, review, submitted, summary = OFFICER
@@ -540,7 +536,7 @@ def test_every_auditor_page_and_the_api_docs_at_1440(
     # A year of records in two offices, approved without sealing (the figures and lists, not
     # the PDFs); then José Ñúñez Benítez's election, approved and sealed.
     without_sealing(monkeypatch)
-    year_of_records(count=40)
+    year_of_records(count=30)
     elp, sna = existing_team("ELP", "elp-"), existing_team("SNA", "sna-")
     left_behind = elp.approved(
         children=[
@@ -562,7 +558,7 @@ def test_every_auditor_page_and_the_api_docs_at_1440(
         created_at=now - timedelta(minutes=12),
         started_at=now - timedelta(minutes=12),
         finished_at=now - timedelta(minutes=10),
-        expires_at=now + timedelta(hours=23),
+        expires_at=now + timedelta(hours=24, minutes=-10),
         file_name="exports/elp.zip",
         size=2_415_119,
         manifest_sha256="5f1d" * 16,
