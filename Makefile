@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 # Languages whose catalogues must be complete (no untranslated or fuzzy entries).
 COMPLETE_LOCALES ?= es
 
-.PHONY: venv system-deps run test test-sqlite test-browser test-postgres check-messages lint fmt bench
+.PHONY: venv system-deps run test test-sqlite test-browser test-postgres screens check-messages lint fmt bench
 
 venv: $(VENV)/.installed
 
@@ -64,6 +64,14 @@ test-sqlite: venv
 # running in the main thread, which code that calls asyncio.run (pyHanko's signer) must not meet.
 test-browser: venv
 	env -u DATABASE_URL $(PY) -m pytest -m browser tests/browser
+
+# The screenshot gallery docs/screens/ (its README.md says what each picture shows): every page at
+# the size it is used on and each page of a sealed demo PDF, from tests/browser/test_gallery.py,
+# which `make test` runs too, writing to a temporary folder instead. Commit what it changes.
+screens: system-deps venv
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=$(VENV)
+	DEBUG=1 $(PY) manage.py ensure_signing_key
+	env -u DATABASE_URL SCREENS_DIR=docs/screens $(PY) -m pytest -m browser tests/browser/test_gallery.py
 
 # tests/postgres and anything marked `postgres`, against a throwaway cluster (tests/pgcluster.py).
 test-postgres: venv
