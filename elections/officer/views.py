@@ -783,7 +783,7 @@ def summary(request, pk):
         {
             "election": election,
             "warnings": rules.warnings(election),
-            "minutes": rules.minutes_to_decide(election),
+            "minutes": _whole_minutes(election),
             "signatures": {s.role: s for s in election.signatures.all()},
         },
     )
