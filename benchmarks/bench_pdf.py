@@ -1,13 +1,14 @@
 """The sealed PDF of a two-child election (DESIGN.md §8).
 
-- ``pdf_seal_ms``: median wall time of ``sealing.render_and_seal`` (snapshot, HTML, PDF/A-3b
+- ``pdf_seal_ms``: median wall time of ``sealing.render_and_seal`` (snapshot, HTML, PDF/A-3a
   with the record's JSON embedded, PAdES seal), budget 500 ms;
 - ``pdf_seal_vs_bare_weasyprint``: its ratio to a bare WeasyPrint render of the same HTML
   (``HTML(string=...).write_pdf()`` with WeasyPrint's defaults: a new font configuration and
   URL fetcher per document, the garbage collector on) measured in the same run, interleaved
   (alternating which goes first) so both see the same machine; budget 1.5. The sealed path
-  does more (snapshot, PDF/A-3b, embedded JSON, signature) yet can come out below 1: it keeps
-  its font configuration between records, pauses the collector and builds no HTTP handlers.
+  does more (snapshot, tagged PDF/A-3a with its structure tree, embedded JSON, signature) yet
+  can come out below 1: it keeps its font configuration between records, pauses the collector
+  and builds no HTTP handlers.
 
 The election is built and approved through the services and the workflow in a throwaway test
 database, with signing keys in a temporary folder.

@@ -30,8 +30,48 @@ HATCHES = (
 )
 FONT = "system-ui, -apple-system, 'Segoe UI', 'Noto Sans', sans-serif"
 TEXT = "#212529"
-MUTED = "#6c757d"
+#: Axis labels: 7.9:1 on white, where Bootstrap's #6c757d is barely 4.7:1.
+MUTED = "#495057"
 GRID = "#dee2e6"
+#: Every text a chart draws, in the SVG's units. audit.css never draws a chart narrower than its
+#: own width (it scrolls instead), so on screen no text is smaller than this many CSS pixels.
+TEXT_SIZE = 13
+LINE = 16  # the height of a line of text
+#: The width charts are drawn at: two of them side by side on a 1440 px screen.
+WIDTH = 600
+
+
+def text_width(text: str, size: float = TEXT_SIZE) -> float:
+    """A generous estimate of how wide a label prints (the server has no font metrics): 0.64 em
+    a character, wider than the average of system-ui's letters and digits, so a label laid out
+    with it fits."""
+    return 0.64 * size * len(text)
+
+
+def wrap(text: str, width: float) -> list[str]:
+    """``text`` in lines that fit ``width``, broken between words; a word wider than the whole
+    width is cut into pieces that fit."""
+    most = max(1, int(width // text_width("x")))
+    pieces = [word[i : i + most] for word in text.split() for i in range(0, len(word), most)]
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and text_width(f"{lines[-1]} {piece}") <= width:
+            lines[-1] = f"{lines[-1]} {piece}"
+        else:
+            lines.append(piece)
+    return lines or [""]
+
+
+def _lines(lines: list[str], x: float, y: float, attributes: str, second: str = "") -> str:
+    """One <text> of several lines, each a <tspan> under the one before; ``second``: attributes
+    of the last line when there are several (a month's year)."""
+    spans = "".join(
+        f'<tspan x="{x:.1f}" dy="{0 if index == 0 else LINE}"'
+        + (f" {second}" if second and index and index == len(lines) - 1 else "")
+        + f">{escape(line)}</tspan>"
+        for index, line in enumerate(lines)
+    )
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{TEXT_SIZE}" {attributes}>{spans}</text>'
 
 
 @dataclass
@@ -110,41 +150,57 @@ def _fill(chart_id: str, index: int) -> str:
     return f"url(#{chart_id}-p{index})"
 
 
-def _open(chart_id: str, title: str, summary: str, width: int, height: int) -> list[str]:
+def _open(chart_id: str, title: str, summary: str, width: int, height: float) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height:.0f}" width="{width}" height="{height:.0f}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" font-family="{escape(FONT)}">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(summary)}</desc>',
     ]
 
 
+SWATCH = 12
+#: Room between two legend entries on a line.
+LEGEND_GAP = 14
+
+
+def _legend_layout(series: list[Series], width: float) -> tuple[list[tuple], float]:
+    """Where each legend entry goes, as (x, y of its first line, lines) from the top left of a
+    band ``width`` wide, entries side by side and onto a new line when the next does not fit,
+    a name too long for a whole line wrapped; and the band's height."""
+    text_room = width - SWATCH - 4
+    placed, x, y, line_height = [], 0.0, float(TEXT_SIZE), 1
+    for item in series:
+        lines = wrap(item.name, text_room)
+        entry_width = SWATCH + 4 + max(text_width(line) for line in lines)
+        if x > 0 and x + entry_width > width:
+            x, y, line_height = 0.0, y + LINE * line_height + 4, 1
+        placed.append((x, y, lines))
+        line_height = max(line_height, len(lines))
+        x += entry_width + LEGEND_GAP
+    return placed, y + LINE * (line_height - 1) + 8
+
+
 def _legend(chart_id: str, series: list[Series], x: float, y: float, width: float) -> list[str]:
+    placed, _height = _legend_layout(series, width)
     parts = []
-    cursor_x, cursor_y = x, y
-    for index, item in enumerate(series):
-        label_width = 22 + 7 * len(item.name)
-        if cursor_x + label_width > x + width and cursor_x > x:
-            cursor_x, cursor_y = x, cursor_y + 18
+    for index, (dx, dy, lines) in enumerate(placed):
         parts.append(
-            f'<rect x="{cursor_x:.1f}" y="{cursor_y - 10:.1f}" width="12" height="12" '
+            f'<rect x="{x + dx:.1f}" y="{y + dy - 11:.1f}" width="{SWATCH}" height="{SWATCH}" '
             f'fill="{_fill(chart_id, index)}" stroke="{TEXT}" stroke-width="0.5"/>'
-            f'<text x="{cursor_x + 16:.1f}" y="{cursor_y:.1f}" font-size="12" fill="{TEXT}">'
-            f"{escape(item.name)}</text>"
+            + _lines(lines, x + dx + SWATCH + 4, y + dy, f'fill="{TEXT}" class="chart-legend"')
         )
-        cursor_x += label_width + 12
     return parts
 
 
 def _legend_height(series: list[Series], width: float) -> float:
-    rows, cursor = 1, 0.0
-    for item in series:
-        label_width = 22 + 7 * len(item.name) + 12
-        if cursor + label_width > width and cursor > 0:
-            rows, cursor = rows + 1, 0.0
-        cursor += label_width
-    return rows * 18 + 6
+    return _legend_layout(series, width)[1]
+
+
+def _clamped(x: float, text: str, width: float) -> float:
+    """A left-anchored label's x, moved left so it ends inside the chart."""
+    return max(2.0, min(x, width - 2 - text_width(text)))
 
 
 def vertical_bars(
@@ -159,8 +215,8 @@ def vertical_bars(
     markers: list[Marker] | None = None,
     highlight: set[int] | None = None,
     highlight_label: str = "",
-    width: int = 640,
-    height: int = 300,
+    width: int = WIDTH,
+    plot_height: int = 190,
 ) -> SafeString:
     """Bars per category, stacked (or side by side), with a labelled value axis and a legend.
 
@@ -168,14 +224,16 @@ def vertical_bars(
     faster than the minimum) and names them with ``highlight_label``; ``markers`` draws labelled
     vertical lines at (fractional) category positions. A category label may hold a second line
     after a newline.
+
+    No two labels meet: the legend, the unit, the highlight's and the markers' labels each
+    have lines of their own above the plot; the value axis is as wide as its longest number;
+    a category label wraps inside its slot, and when a word still does not fit only every
+    second (third, ...) category is labelled; a bar's total is printed only when every total
+    fits its slot (the figures are also in the table beside the chart).
     """
     markers = markers or []
     highlight = highlight or set()
     show_legend = len(series) > 1
-    left, right, bottom = 48, 12, 40
-    top = 22 + (_legend_height(series, width - left - right) if show_legend else 0)
-    top += (16 if markers else 0) + (16 if highlight else 0)
-    plot_w, plot_h = width - left - right, height - top - bottom
     totals = [
         sum(s.values[i] for s in series)
         if stacked
@@ -184,40 +242,79 @@ def vertical_bars(
     ]
     step, steps = nice_scale(max(totals, default=0))
     ceiling = step * steps
+    tick_labels = [_number(step * tick) for tick in range(steps + 1)]
+    left = max(40.0, 12 + max(text_width(label) for label in tick_labels))
+    right = 12
+    plot_w = width - left - right
     slot = plot_w / max(len(categories), 1)
     bar_w = slot * 0.68
+
+    # Above the plot, from the top: the legend, then a line each for the unit, the highlight's
+    # label and the markers' labels, then room for the totals of the tallest bars.
+    y = 6.0
+    legend_y = y
+    if show_legend:
+        y += _legend_height(series, plot_w)
+    rows = {}
+    for name, present in (("unit", unit), ("highlight", highlight), ("markers", markers)):
+        if present:
+            rows[name] = y + TEXT_SIZE
+            y += LINE + 4
+    show_totals = bool(stacked) and all(
+        text_width(_number(total)) <= slot - 2 for total in totals if total
+    )
+    # (and the top tick label, half a line above the plot, clear of the last line).
+    top = y + (LINE if show_totals or not stacked else 12)
+
+    # Below the plot: the category labels, wrapped in their slots; when a word is wider than a
+    # slot, every second (third, ...) category is labelled, in the room of two (three, ...).
+    widest_word = max(
+        (text_width(word) for category in categories for word in category.split()), default=0
+    )
+    every = 1
+    while widest_word > slot * every - 4 and every < len(categories):
+        every += 1
+    wrapped = []
+    for category in categories:
+        first_line, _newline, second_line = category.partition("\n")
+        wrapped.append((wrap(first_line, slot * every - 4), second_line))
+    label_lines = max((len(lines) + bool(second) for lines, second in wrapped), default=1)
+    height = top + plot_height + 8 + LINE * label_lines + 4
+
     parts = _open(chart_id, title, summary, width, height) + _defs(chart_id, len(series))
     if show_legend:
-        parts += _legend(chart_id, series, left, 16, plot_w)
-    if highlight:
-        first, last = min(highlight), max(highlight)
-        parts.append(
-            f'<rect x="{left + slot * first:.1f}" y="{top:.1f}" '
-            f'width="{slot * (last - first + 1):.1f}" height="{plot_h:.1f}" fill="#fbe3e4"/>'
-            f'<text x="{left + slot * first + 4:.1f}" y="{top - (21 if markers else 5):.1f}" '
-            f'font-size="11" fill="#842029">{escape(highlight_label)}</text>'
-        )
-    for tick in range(steps + 1):
-        value = step * tick
-        y = top + plot_h - plot_h * tick / steps
-        parts.append(
-            f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="{MUTED}">'
-            f"{escape(_number(value))}</text>"
-        )
+        parts += _legend(chart_id, series, left, legend_y, plot_w)
     if unit:
         parts.append(
-            f'<text x="4" y="{top - 8:.1f}" font-size="11" fill="{MUTED}">{escape(unit)}</text>'
+            f'<text x="4" y="{rows["unit"]:.1f}" font-size="{TEXT_SIZE}" fill="{MUTED}">'
+            f"{escape(unit)}</text>"
         )
+    if highlight:
+        first, last = min(highlight), max(highlight)
+        x = _clamped(left + slot * first + 4, highlight_label, width)
+        parts.append(
+            f'<rect x="{left + slot * first:.1f}" y="{top:.1f}" '
+            f'width="{slot * (last - first + 1):.1f}" height="{plot_height:.1f}" fill="#fbe3e4"/>'
+            f'<text x="{x:.1f}" y="{rows["highlight"]:.1f}" font-size="{TEXT_SIZE}" '
+            f'fill="#842029">{escape(highlight_label)}</text>'
+        )
+    for tick, label in enumerate(tick_labels):
+        y = top + plot_height - plot_height * tick / steps
+        parts.append(
+            f'<line x1="{left:.1f}" x2="{left + plot_w:.1f}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'stroke="{GRID}"/><text x="{left - 6:.1f}" y="{y + 4:.1f}" font-size="{TEXT_SIZE}" '
+            f'text-anchor="end" fill="{MUTED}" class="chart-axis">{escape(label)}</text>'
+        )
+    base_y = top + plot_height
     for index, category in enumerate(categories):
         x0 = left + slot * index + (slot - bar_w) / 2
-        base = top + plot_h
+        base = base_y
         if stacked:
             for s_index, item in enumerate(series):
                 value = item.values[index]
                 if not value:
                     continue
-                h = plot_h * value / ceiling
+                h = plot_height * value / ceiling
                 base -= h
                 parts.append(
                     f'<rect x="{x0:.1f}" y="{base:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
@@ -231,7 +328,7 @@ def vertical_bars(
             top_y = base
             for s_index, item in enumerate(series):
                 value = item.values[index]
-                h = plot_h * value / ceiling
+                h = plot_height * value / ceiling
                 x = x0 + inner * s_index
                 parts.append(
                     f'<rect x="{x:.1f}" y="{base - h:.1f}" width="{inner:.1f}" height="{h:.1f}" '
@@ -239,40 +336,37 @@ def vertical_bars(
                     f"<title>{escape(category.replace(chr(10), ' '))} · {escape(item.name)}: "
                     f"{escape(_number(value))}</title></rect>"
                 )
-                if value:
-                    parts.append(
-                        f'<text x="{x + inner / 2:.1f}" y="{base - h - 3:.1f}" font-size="10" '
-                        f'text-anchor="middle" fill="{TEXT}">{escape(_number(value))}</text>'
-                    )
                 top_y = min(top_y, base - h)
-        if stacked and totals[index]:
+        if show_totals and totals[index]:
             parts.append(
-                f'<text x="{x0 + bar_w / 2:.1f}" y="{top_y - 3:.1f}" font-size="11" '
-                f'text-anchor="middle" fill="{TEXT}">{escape(_number(totals[index]))}</text>'
+                f'<text x="{x0 + bar_w / 2:.1f}" y="{top_y - 4:.1f}" font-size="{TEXT_SIZE}" '
+                f'text-anchor="middle" fill="{TEXT}" class="chart-value">'
+                f"{escape(_number(totals[index]))}</text>"
             )
-        first_line, _newline, second_line = category.partition("\n")
-        parts.append(
-            f'<text x="{x0 + bar_w / 2:.1f}" y="{top + plot_h + 16:.1f}" font-size="11" '
-            f'text-anchor="middle" fill="{TEXT}">{escape(first_line)}'
-            + (
-                f'<tspan x="{x0 + bar_w / 2:.1f}" dy="13" fill="{MUTED}">{escape(second_line)}'
-                "</tspan>"
-                if second_line
-                else ""
+        if index % every == 0:
+            lines, second_line = wrapped[index]
+            shown = lines + [second_line] if second_line else lines
+            parts.append(
+                _lines(
+                    shown,
+                    x0 + bar_w / 2,
+                    base_y + 8 + TEXT_SIZE,
+                    f'text-anchor="middle" fill="{TEXT}" class="chart-axis"',
+                    second=f'fill="{MUTED}"' if second_line else "",
+                )
             )
-            + "</text>"
-        )
     for marker in markers:
         x = left + slot * marker.position
         parts.append(
-            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top - 4:.1f}" y2="{top + plot_h:.1f}" '
-            f'stroke="{marker.color}" stroke-width="2" stroke-dasharray="6 3"/>'
-            f'<text x="{x + 4:.1f}" y="{top - 6:.1f}" font-size="11" fill="{marker.color}">'
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{rows["markers"] + 4:.1f}" '
+            f'y2="{base_y:.1f}" stroke="{marker.color}" stroke-width="2" '
+            f'stroke-dasharray="6 3"/><text x="{_clamped(x + 4, marker.label, width):.1f}" '
+            f'y="{rows["markers"]:.1f}" font-size="{TEXT_SIZE}" fill="{marker.color}">'
             f"{escape(marker.label)}</text>"
         )
     parts.append(
-        f'<line x1="{left}" x2="{left + plot_w}" y1="{top + plot_h:.1f}" '
-        f'y2="{top + plot_h:.1f}" stroke="{TEXT}"/>'
+        f'<line x1="{left:.1f}" x2="{left + plot_w:.1f}" y1="{base_y:.1f}" '
+        f'y2="{base_y:.1f}" stroke="{TEXT}"/>'
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text above went through escape()
@@ -287,18 +381,18 @@ def horizontal_bars(
     series: list[Series],
     percent: bool = False,
     stacked: bool = True,
-    width: int = 640,
+    width: int = WIDTH,
     row_height: int = 26,
 ) -> SafeString:
     """One bar per category (languages, offices), label on the left, stacked to 100 % when
-    ``percent`` (each row's share), or side by side when not ``stacked``."""
-    left, right = 150, 56
+    ``percent`` (each row's share), or side by side when not ``stacked``.
+
+    No two labels meet: a category's name wraps onto as many lines as it needs in a column at
+    most a third of the chart wide, and its row is as tall as its name; the value column is as
+    wide as its longest figure; side-by-side bars are each at least a line of text tall; an
+    axis label is skipped when it would touch the one before.
+    """
     show_legend = len(series) > 1
-    legend_h = _legend_height(series, width - left - right) if show_legend else 0
-    top = 10 + legend_h
-    per_row = row_height if stacked else row_height * max(len(series), 1) * 0.7 + 8
-    height = int(top + per_row * max(len(categories), 1) + 24)
-    plot_w = width - left - right
     totals = [sum(s.values[i] for s in series) for i in range(len(categories))]
     if percent:
         step, steps = 25, 4
@@ -307,23 +401,52 @@ def horizontal_bars(
     else:
         step, steps = nice_scale(max((max(s.values, default=0) for s in series), default=0))
     ceiling = step * steps
+    if stacked:
+        value_labels = [_number(total) for total in totals]
+    else:
+        value_labels = [_number(v) for s in series for v in s.values]
+    right = max(40.0, 10 + max((text_width(label) for label in value_labels), default=0))
+    longest = max((text_width(category) for category in categories), default=0)
+    left = min(width / 3, max(80.0, longest + 14))
+    names = [wrap(category, left - 14) for category in categories]
+    plot_w = width - left - right
+    legend_h = _legend_height(series, plot_w) if show_legend else 0
+    top = 10 + legend_h
+    bar_room = row_height - 8 if stacked else max(LINE + 2, row_height * 0.7) * len(series)
+    rows = [max(bar_room, LINE * len(lines)) + 8 for lines in names]
+    height = top + sum(rows) + 10 + LINE + 6
+    axis_y = height - 8
     parts = _open(chart_id, title, summary, width, height) + _defs(chart_id, len(series))
     if show_legend:
-        parts += _legend(chart_id, series, left, 20, plot_w)
+        parts += _legend(chart_id, series, left, 6, plot_w)
+    last_end = -math.inf
     for tick in range(steps + 1):
         x = left + plot_w * tick / steps
         label = f"{int(step * tick)} %" if percent else _number(step * tick)
         parts.append(
-            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top:.1f}" y2="{height - 20:.1f}" '
-            f'stroke="{GRID}"/><text x="{x:.1f}" y="{height - 6}" font-size="11" '
-            f'text-anchor="middle" fill="{MUTED}">{escape(label)}</text>'
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top:.1f}" y2="{axis_y - LINE + 2:.1f}" '
+            f'stroke="{GRID}"/>'
         )
+        if x - text_width(label) / 2 > last_end + 4:
+            last_end = x + text_width(label) / 2
+            parts.append(
+                f'<text x="{x:.1f}" y="{axis_y:.1f}" font-size="{TEXT_SIZE}" '
+                f'text-anchor="middle" fill="{MUTED}" class="chart-axis">{escape(label)}</text>'
+            )
+    y0 = top
     for index, category in enumerate(categories):
-        y0 = top + per_row * index + 4
+        row = rows[index]
+        middle = y0 + 4 + (row - 8) / 2
+        lines = names[index]
         parts.append(
-            f'<text x="{left - 8}" y="{y0 + (per_row - 8) / 2 + 4:.1f}" font-size="12" '
-            f'text-anchor="end" fill="{TEXT}">{escape(category[:24])}</text>'
+            _lines(
+                lines,
+                left - 8,
+                middle + 4 - LINE * (len(lines) - 1) / 2,
+                f'text-anchor="end" fill="{TEXT}" class="chart-axis"',
+            )
         )
+        bar_top = middle - bar_room / 2
         total = totals[index]
         cursor = left
         for s_index, item in enumerate(series):
@@ -336,11 +459,11 @@ def horizontal_bars(
                 w = plot_w * value / ceiling
                 shown = _number(value)
             if stacked:
-                x, y, h = cursor, y0, per_row - 8
+                x, y, h = cursor, bar_top, bar_room
                 cursor += w
             else:
-                h = (per_row - 8) / len(series)
-                x, y = left, y0 + h * s_index
+                h = bar_room / len(series)
+                x, y = left, bar_top + h * s_index
             if w > 0:
                 parts.append(
                     f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" '
@@ -350,14 +473,17 @@ def horizontal_bars(
                 )
             if not stacked:
                 parts.append(
-                    f'<text x="{x + w + 4:.1f}" y="{y + h - 2:.1f}" font-size="10" '
-                    f'fill="{TEXT}">{escape(shown)}</text>'
+                    f'<text x="{x + w + 4:.1f}" y="{y + h / 2 + 4.5:.1f}" '
+                    f'font-size="{TEXT_SIZE}" fill="{TEXT}" class="chart-value">'
+                    f"{escape(shown)}</text>"
                 )
         if stacked:
             parts.append(
-                f'<text x="{left + plot_w + 6}" y="{y0 + (per_row - 8) / 2 + 4:.1f}" '
-                f'font-size="11" fill="{TEXT}">{escape(_number(total))}</text>'
+                f'<text x="{left + plot_w + 6:.1f}" y="{middle + 4.5:.1f}" '
+                f'font-size="{TEXT_SIZE}" fill="{TEXT}" class="chart-value">'
+                f"{escape(_number(total))}</text>"
             )
+        y0 += row
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every text above went through escape()
 

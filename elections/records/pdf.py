@@ -28,8 +28,14 @@ from django.conf import settings
 
 logger = logging.getLogger("formsvc.pdf")
 
-#: The PDF flavour of sealed records: archival, with embedded files allowed (the record's JSON).
-PDF_VARIANT = "pdf/a-3b"
+#: The PDF flavour of sealed records: PDF/A-3a, archival *and* tagged (Section 508). WeasyPrint 70
+#: offers PDF/A-3a and PDF/UA-1 (``pdf/ua-1``) but writes one variant per document. PDF/A-3 is
+#: the one that allows the embedded record.json (with its AFRelationship) and keeps an archive's
+#: guarantees (output intent, embedded fonts, XMP identification); level "a" adds the structure
+#: tree, /MarkInfo, /Lang and DisplayDocTitle, which is what PDF/UA builds on. A PDF/UA
+#: identification is not added by hand: no validator has checked the record against PDF/UA, and a
+#: sealed record must not claim a conformance nobody verified.
+PDF_VARIANT = "pdf/a-3a"
 PNG_DATA_PREFIX = "data:image/png;base64,"
 #: An inline image larger than this is not a signature; refuse it rather than decode it.
 MAX_INLINE_IMAGE_BYTES = 2_000_000
@@ -124,9 +130,10 @@ def html_to_pdf(
     fetcher=None,
     variant: str | None = PDF_VARIANT,
 ) -> bytes:
-    """Render ``html`` to PDF bytes (PDF/A-3b by default) with the restricted fetcher."""
+    """Render ``html`` to PDF bytes (tagged PDF/A-3a by default) with the restricted fetcher."""
     from weasyprint import HTML, Attachment
 
+    tag_languages()
     fetcher = fetcher or project_fetcher()
     embedded = [
         Attachment(
@@ -196,6 +203,38 @@ def _one_reference_per_associated_file(document, pdf) -> None:
     associated = pdf.catalog.get("AF")
     if associated:
         pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(associated))
+
+
+@functools.cache
+def tag_languages() -> None:
+    """Give each structure element of a tagged PDF the language of its HTML element.
+
+    WeasyPrint 70 writes the document's language (``<html lang>``) on the catalogue only, so a
+    screen reader would read the English beside the parent's language with the parent's
+    language's voice. Its tree builder (``weasyprint.pdf.tags._build_box_tree``, which calls
+    itself through the module) is wrapped once: every element built for an HTML element with a
+    ``lang`` attribute carries it as /Lang (its descendants inherit it). The wrapper only
+    adds an entry; if a WeasyPrint upgrade renames the builder, nothing is wrapped and
+    tests/records/test_pdf_tags.py says so.
+    """
+    from weasyprint.pdf import tags
+
+    build = getattr(tags, "_build_box_tree", None)
+    if build is None or getattr(build, "adds_languages", False):
+        return
+
+    import pydyf
+
+    def build_box_tree(box, parent, *args):
+        element = getattr(box, "element", None)
+        language = element.get("lang") if element is not None and element.tag != "html" else None
+        for structure in build(box, parent, *args):
+            if language and "Lang" not in structure:
+                structure["Lang"] = pydyf.String(language)
+            yield structure
+
+    build_box_tree.adds_languages = True
+    tags._build_box_tree = build_box_tree
 
 
 def bare_html_to_pdf(html: str) -> bytes:

@@ -366,7 +366,7 @@ class SealResult:
 
 
 def render_and_seal(election: Election, *, sealed_at: datetime | None = None) -> SealResult:
-    """Snapshot, HTML, PDF/A-3b with the snapshot embedded, and the seal; nothing stored."""
+    """Snapshot, HTML, tagged PDF/A-3a with the snapshot embedded, and the seal; nothing stored."""
     # The whole of it without cyclic collections (see pdf.collector_paused): a full collection
     # walks the application's heap and would cost a quarter of the seal again.
     with collector_paused():

@@ -32,10 +32,11 @@ def _english_beside(context) -> bool:
 
 
 def _pair(context, local: str, english: str):
-    # One run of text, "local / English", not an element for the English: a record has over a
-    # hundred of these, and each inline element costs WeasyPrint a styled, laid-out box.
+    # "local / English", the English in a span of its own language: the tagged PDF gives it
+    # /Lang en, so a screen reader reads it in English (an unstyled inline span, laid out as
+    # the one run of text it was).
     if _english_beside(context) and english != local:
-        return format_html("{} / {}", local, english)
+        return format_html('{} / <span lang="en">{}</span>', local, english)
     return conditional_escape(local)
 
 
@@ -110,7 +111,9 @@ def moment(context, value, office):
         return ""
     local = office_moment(value, office.tz, _active())
     if _english_beside(context):
-        return format_html("{} / {}", local, office_moment(value, office.tz, "en"))
+        return format_html(
+            '{} / <span lang="en">{}</span>', local, office_moment(value, office.tz, "en")
+        )
     return local
 
 

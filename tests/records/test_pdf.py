@@ -1,4 +1,4 @@
-"""The sealed PDF read back: what it shows (R1-R13, both languages), how it is built (PDF/A-3b,
+"""The sealed PDF read back: what it shows (R1-R13, both languages), how it is built (PDF/A-3a,
 shipped fonts, embedded JSON), its seal (PAdES, trusted, whole file, B-T with a timestamp
 authority), and that rendering fetches nothing but the project's own files."""
 
@@ -160,12 +160,12 @@ def test_every_value_is_laid_out_beside_its_label(approved):
 # --- How it is built ----------------------------------------------------------------------------
 
 
-def test_the_pdf_is_pdfa_3b_with_language_title_and_the_embedded_record(approved):
+def test_the_pdf_is_pdfa_3a_with_language_title_and_the_embedded_record(approved):
     data = sealed_bytes(approved)
     reader = PdfReader(io.BytesIO(data))
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
     assert re.search(r"pdfaid:part(>|=\")3", xmp)
-    assert re.search(r"pdfaid:conformance(>|=\")B", xmp)
+    assert re.search(r"pdfaid:conformance(>|=\")A", xmp)
     assert reader.trailer["/Root"]["/Lang"] == "es"
     assert approved.reference in reader.metadata.title
     (associated,) = reader.trailer["/Root"]["/AF"]
