@@ -180,20 +180,32 @@ def test_the_queue_shows_what_a_supervisor_decides_from(as_supervisor, officer, 
         "Speak with a lawyer before deciding",
         "Spanish",
         "An interpreter by telephone: Lucía Ixcoy Tambriz",
-        "0 min · R13: too fast",
+        "0 min to decide · R13: too fast",
         "The notice was interpreted by telephone.",
         "Laura Benítez",
-        "3 hours, 5 minutes",
+        "Awaiting approval submitted December",
+        "waiting 3 hours, 5 minutes",
     ):
         assert expected in page, expected
+    # Six columns, so that none is cut off on a tablet held sideways or a laptop.
+    headers = re.findall(
+        r'<th scope="col" class="[^"]*column-(\w+)', as_supervisor.get(QUEUE).content.decode()
+    )
+    assert headers == [
+        "parent_column",
+        "children_column",
+        "notice_column",
+        "flags_column",
+        "officer_column",
+        "status_column",
+    ]
     for header in (
         "Parent",
         "Children and decisions",
-        "Notice and interpreter",
-        "Notice to decision",
+        "Notice and time to decide",
+        "Flags",
         "Officer",
-        "Submitted",
-        "Waiting",
+        "Status and waiting",
     ):
         assert header in page, header
 
@@ -201,7 +213,7 @@ def test_the_queue_shows_what_a_supervisor_decides_from(as_supervisor, officer, 
 def test_a_decision_given_time_is_not_flagged(as_supervisor, officer, witness, notices):
     give_parent_time(submitted(officer=officer, witness=witness), minutes=42)
     page = text(as_supervisor.get(QUEUE))
-    assert "42 min" in page
+    assert "42 min to decide" in page
     assert "R13: too fast" not in page
 
 
