@@ -204,7 +204,8 @@ class ElectionAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("parent"), ordering="parent__full_name")
     def parent_column(self, election):
         return format_html(
-            "{}<br><span class='queue-muted'>{} · {}</span>",
+            "{}<br><span class='queue-muted'><span class='queue-id'>{}</span> · "
+            "<span class='queue-id'>{}</span></span>",
             election.parent.full_name,
             election.parent.a_number_display,
             election.reference,
@@ -240,8 +241,8 @@ class ElectionAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("children and decisions"))
     def children_column(self, election):
         return format_html_join(
-            LINE_BREAK,
-            "{}: <strong>{}</strong>",
+            "",
+            "<span class='queue-child'>{}: <strong>{}</strong></span>",
             (
                 (item.child.full_name, item.get_decision_display() or _("no election recorded"))
                 for item in election.covered.all()
