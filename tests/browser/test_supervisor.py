@@ -330,7 +330,7 @@ def assert_at_least_44(locator) -> None:
         )
 
 
-@pytest.mark.parametrize("size", LAPTOPS, ids=LAPTOP_IDS)
+@pytest.mark.parametrize("size", [*LAPTOPS, (820, 1180)], ids=[*LAPTOP_IDS, "820x1180"])
 def test_the_queue_of_forty_long_names_fits_with_nothing_cut_off(
     browser, live_server, people, office, size
 ):
