@@ -20,7 +20,7 @@ from django.utils.translation import override
 
 from . import rules
 from .attribution import Attribution, attributed, by_staff_with_password
-from .constants import EDITABLE_STATUSES, Role, Status
+from .constants import EDITABLE_STATUSES, Role, SignatureRole, Status
 from .errors import PasswordNotConfirmed, RulesNotMet, StaleReview, TransitionError
 from .models import ApprovalAttempt, Election
 from .models.locking import allow_supersede
@@ -209,16 +209,49 @@ def _require_unchanged(locked: Election, seen_token: str | None) -> None:
     )
 
 
-def _require_independent_reviewer(locked: Election, actor) -> None:
+def reviewer_conflict(election: Election, user) -> str | None:
+    """Why ``user`` may not approve or return this election (R7), in words that say what they
+    did: presented it, witnessed it, or signed it in another role; None if they did none."""
+    if user is None or user.pk is None:
+        return None
+    if user.pk == election.presented_by_id:
+        return _("You presented this election; another supervisor must review it.")
+    if user.pk == election.witness_id:
+        return _("You witnessed this election; another supervisor must review it.")
+    roles = {s.role for s in election.signatures.all() if s.signer_id == user.pk}
+    if SignatureRole.OFFICER in roles:
+        return _("You presented this election; another supervisor must review it.")
+    if SignatureRole.WITNESS in roles:
+        return _("You witnessed this election; another supervisor must review it.")
+    if SignatureRole.INTERPRETER in roles:
+        return _("You interpreted this election; another supervisor must review it.")
+    if roles:
+        return _("You signed this election; another supervisor must review it.")
+    return None
+
+
+def _require_independent_reviewer(election: Election, actor) -> None:
     """R7: the supervisor neither presented, witnessed nor signed this election."""
-    signers = {s.signer_id for s in locked.signatures.all() if s.signer_id}
-    if actor.pk in {locked.presented_by_id, locked.witness_id, *signers}:
-        raise TransitionError(
-            _(
-                "You presented, witnessed or signed this election, so another supervisor must "
-                "review it."
-            )
-        )
+    conflict = reviewer_conflict(election, actor)
+    if conflict is not None:
+        raise TransitionError(conflict)
+
+
+def approval_precheck(*, election: Election, actor, password: str, seen_token=None) -> None:
+    """What ``election_approve`` checks before it takes the row lock, in the order the
+    supervisor needs to hear it: whether the decision is theirs at all (role and office, then
+    R7: they neither presented, witnessed nor signed it), whether the page they read is still
+    current, and only then their password (a refusal is recorded).
+
+    The review page calls it on its own when the form misses something else, so that a wrong
+    password is listed with every other missing part. ``election_approve`` checks it all again
+    under the lock."""
+    _require_role(actor, election, {Role.SUPERVISOR})
+    current = election_queryset_for_rules().get(pk=election.pk)
+    _require_independent_reviewer(current, actor)
+    _require_submitted(current)
+    _require_unchanged(current, seen_token)
+    _confirm_password(election=current, actor=actor, password=password)
 
 
 def _record_refused_attempt(*, election: Election, actor, outcome: str) -> None:
@@ -302,13 +335,12 @@ def election_approve(
     supervisor read) refuses a decision made on a page that is no longer current. If the election
     replaces an earlier one, that one is marked superseded in the same transaction (R9).
     """
-    _require_role(actor, election, {Role.SUPERVISOR})
-    _confirm_password(election=election, actor=actor, password=password)
+    approval_precheck(election=election, actor=actor, password=password, seen_token=seen_token)
     with transaction.atomic():
         locked = _lock(election)
+        _require_independent_reviewer(locked, actor)
         _require_submitted(locked)
         _require_unchanged(locked, seen_token)
-        _require_independent_reviewer(locked, actor)
         problems = rules.submission_problems(locked)
         if problems:
             raise RulesNotMet(
@@ -399,9 +431,9 @@ def election_return(*, election: Election, actor, reason: str, seen_token: str |
     _require_role(actor, election, {Role.SUPERVISOR})
     with transaction.atomic():
         locked = _lock(election)
+        _require_independent_reviewer(locked, actor)
         _require_submitted(locked)
         _require_unchanged(locked, seen_token)
-        _require_independent_reviewer(locked, actor)
         locked.status = Status.RETURNED
         locked.returned_at = timezone.now()
         locked.returned_by = actor

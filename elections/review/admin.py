@@ -35,8 +35,22 @@ from .checklist import checklist
 LINE_BREAK = mark_safe("<br>")
 
 
+def grouped_warnings(election) -> list[dict]:
+    """The warnings to acknowledge, one entry per code (R7): its rule and every message."""
+    grouped: dict[str, list] = {}
+    for warning in rules.warnings(election):
+        grouped.setdefault(warning.code, []).append(warning)
+    return [
+        {"code": code, "rule": items[0].rule, "messages": [str(w.message) for w in items]}
+        for code, items in grouped.items()
+    ]
+
+
 class ApproveForm(forms.Form):
-    # Nothing is required here: the workflow refuses (and records) a missing password itself.
+    """The supervisor's approval. ``clean`` lists every part that is missing at once: each
+    warning not acknowledged and the attestation not confirmed; the view adds a missing or wrong
+    password, which only the workflow checks (and records)."""
+
     password = forms.CharField(
         label=_("Your password"),
         required=False,
@@ -44,7 +58,38 @@ class ApproveForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     attestation = forms.BooleanField(label=workflow.APPROVAL_ATTESTATION, required=False)
+    acknowledge = forms.MultipleChoiceField(required=False)
     token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, warnings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings = list(warnings)
+        self.fields["acknowledge"].choices = [(w["code"], w["rule"]) for w in self.warnings]
+
+    def clean(self):
+        data = super().clean()
+        acknowledged = set(data.get("acknowledge") or ())
+        for warning in self.warnings:
+            if warning["code"] not in acknowledged:
+                self.add_error(
+                    "acknowledge",
+                    _("Acknowledge the warning %(rule)s: %(message)s")
+                    % {"rule": warning["rule"], "message": " ".join(warning["messages"])},
+                )
+        if not data.get("attestation"):
+            self.add_error("attestation", _("Confirm the attestation to approve."))
+        return data
+
+    def acknowledged(self) -> set[str]:
+        return set(self["acknowledge"].value() or ()) if self.is_bound else set()
+
+    def every_error(self) -> list[str]:
+        """Every missing part, in the order the form shows them."""
+        return [
+            str(message)
+            for name in ("acknowledge", "attestation", "password", "token")
+            for message in self.errors.get(name, [])
+        ] + [str(message) for message in self.non_field_errors()]
 
 
 class ReturnForm(forms.Form):
@@ -89,16 +134,15 @@ class FlagFilter(admin.SimpleListFilter):
 
 @admin.register(Election)
 class ElectionAdmin(SimpleHistoryAdmin):
+    # Six columns that wrap, so that nothing is cut off at 1180 px: the time to decide is read
+    # under the notice, the submission time and the wait under the status.
     list_display = (
         "parent_column",
-        "status_column",
         "children_column",
         "notice_column",
-        "decision_time_column",
         "flags_column",
         "officer_column",
-        "submitted_column",
-        "age_column",
+        "status_column",
     )
     list_display_links = ("parent_column",)
     list_filter = ("status", DecisionFilter, FlagFilter)
@@ -160,53 +204,72 @@ class ElectionAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("parent"), ordering="parent__full_name")
     def parent_column(self, election):
         return format_html(
-            "{}<br><span class='queue-muted'>{} · {}</span>",
+            "{}<br><span class='queue-muted'><span class='queue-id'>{}</span> · "
+            "<span class='queue-id'>{}</span></span>",
             election.parent.full_name,
             election.parent.a_number_display,
             election.reference,
         )
 
-    @admin.display(description=_("status"), ordering="status")
+    @admin.display(description=_("status and waiting"), ordering="status")
     def status_column(self, election):
-        return format_html(
-            "<span class='queue-status queue-status-{}'>{}</span>",
-            election.status,
-            election.get_status_display(),
-        )
+        lines = [
+            format_html(
+                "<span class='queue-status queue-status-{}'>{}</span>",
+                election.status,
+                election.get_status_display(),
+            )
+        ]
+        if election.submitted_at:
+            lines.append(
+                format_html(
+                    "<span class='queue-muted'>{}</span>",
+                    _("submitted %(when)s")
+                    % {"when": local_time(election.submitted_at, election.office.time_zone)},
+                )
+            )
+            if election.status == Status.SUBMITTED:
+                lines.append(
+                    format_html(
+                        "<span class='queue-waiting'>{}</span>",
+                        _("waiting %(age)s")
+                        % {"age": timesince(election.submitted_at, timezone.now())},
+                    )
+                )
+        return format_html_join(LINE_BREAK, "{}", ((line,) for line in lines))
 
     @admin.display(description=_("children and decisions"))
     def children_column(self, election):
         return format_html_join(
-            LINE_BREAK,
-            "{}: <strong>{}</strong>",
+            "",
+            "<span class='queue-child'>{}: <strong>{}</strong></span>",
             (
                 (item.child.full_name, item.get_decision_display() or _("no election recorded"))
                 for item in election.covered.all()
             ),
         )
 
-    @admin.display(description=_("notice and interpreter"))
+    @admin.display(description=_("notice and time to decide"))
     def notice_column(self, election):
         if not election.notice_language:
             return "—"
         interpreter = getattr(election, "interpreter", None) if election.uses_interpreter else None
         return format_html(
-            "{}<br><span class='queue-muted'>{}{}</span>",
+            "{}<br><span class='queue-muted'>{}{}</span><br>{}",
             language_name(election.notice_language),
             election.get_delivery_mode_display(),
             f": {interpreter.full_name}" if interpreter else "",
+            self._decision_time(election),
         )
 
-    @admin.display(description=_("notice to decision"))
-    def decision_time_column(self, election):
+    def _decision_time(self, election):
         minutes = rules.minutes_to_decide(election)
         if minutes is None:
             return "—"
+        text = _("%(minutes)s min to decide") % {"minutes": int(minutes)}
         if rules.is_fast_decision(election):
-            return format_html(
-                "<span class='queue-flag'>{} min · {}</span>", int(minutes), _("R13: too fast")
-            )
-        return format_html("{} min", int(minutes))
+            return format_html("<span class='queue-flag'>{} · {}</span>", text, _("R13: too fast"))
+        return text
 
     @admin.display(description=_("flags"))
     def flags_column(self, election):
@@ -220,18 +283,6 @@ class ElectionAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("officer"), ordering="presented_by__last_name")
     def officer_column(self, election):
         return election.presented_by.get_full_name() or election.presented_by.get_username()
-
-    @admin.display(description=_("submitted"), ordering="submitted_at")
-    def submitted_column(self, election):
-        if not election.submitted_at:
-            return "—"
-        return local_time(election.submitted_at, election.office.time_zone)
-
-    @admin.display(description=_("waiting"))
-    def age_column(self, election):
-        if election.status != Status.SUBMITTED or not election.submitted_at:
-            return "—"
-        return timesince(election.submitted_at, timezone.now())
 
     # --- URLs: review, approve, return; every one scoped to the office ---------------------
 
@@ -279,17 +330,29 @@ class ElectionAdmin(SimpleHistoryAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         election = selectors.election_for_review(user=request.user, election_id=object_id)
-        form = ApproveForm(request.POST)
-        form.is_valid()
+        form = ApproveForm(request.POST, warnings=grouped_warnings(election))
+        complete = form.is_valid()
+        password = form.cleaned_data.get("password", "")
+        seen_token = form.cleaned_data.get("token", "")
         try:
+            if not complete:
+                # Something else is missing: the password is checked (and a refusal recorded)
+                # now all the same, so that the page lists every missing part at once.
+                workflow.approval_precheck(
+                    election=election, actor=request.user, password=password, seen_token=seen_token
+                )
+                return self._review(request, election_as_shown(election), approve_form=form)
             workflow.election_approve(
                 election=election,
                 actor=request.user,
-                password=form.cleaned_data.get("password", ""),
-                attestation_confirmed=form.cleaned_data.get("attestation", False),
-                acknowledged_warnings=request.POST.getlist("acknowledge"),
-                seen_token=form.cleaned_data.get("token", ""),
+                password=password,
+                attestation_confirmed=True,
+                acknowledged_warnings=form.cleaned_data["acknowledge"],
+                seen_token=seen_token,
             )
+        except workflow.PasswordNotConfirmed as error:
+            form.add_error("password", error.message)
+            return self._review(request, election_as_shown(election), approve_form=form)
         except workflow.TransitionError as error:
             self._report_refusal(request, error)
             return redirect(self._review_url(election))
@@ -338,20 +401,20 @@ class ElectionAdmin(SimpleHistoryAdmin):
 
     # --- the review page ------------------------------------------------------------------
 
-    def _review(self, request, election):
+    def _review(self, request, election, *, approve_form=None):
         profile = selectors.staff_profile_for(user=request.user)
         is_supervisor_here = (
             profile is not None
             and profile.role == Role.SUPERVISOR
             and profile.office_id == election.office_id
         )
-        signers = {s.signer_id for s in election.signatures.all() if s.signer_id}
-        involved = request.user.pk in {election.presented_by_id, election.witness_id, *signers}
-        can_decide = election.status == Status.SUBMITTED and is_supervisor_here and not involved
-        warnings: dict[str, list] = {}
-        for warning in rules.warnings(election):
-            warnings.setdefault(warning.code, []).append(warning)
+        # Exactly what the supervisor did (presented, witnessed, signed), never a vaguer reason.
+        conflict = workflow.reviewer_conflict(election, request.user)
+        can_decide = election.status == Status.SUBMITTED and is_supervisor_here and not conflict
+        warnings = grouped_warnings(election)
         token = workflow.review_token(election)
+        if approve_form is None:
+            approve_form = ApproveForm(initial={"token": token}, warnings=warnings)
         minutes = rules.minutes_to_decide(election)
         # The record in the language the sealed PDF will print it in, English beside (R10).
         language = record_language(election)
@@ -366,13 +429,12 @@ class ElectionAdmin(SimpleHistoryAdmin):
             "record_language": language,
             "english_beside": not language.startswith("en"),
             "checklist": checklist(election, reviewer=request.user),
-            "warnings": [
-                {"code": code, "rule": items[0].rule, "messages": [w.message for w in items]}
-                for code, items in warnings.items()
-            ],
+            "warnings": warnings,
             "can_decide": can_decide,
-            "involved": involved and election.status == Status.SUBMITTED,
-            "approve_form": ApproveForm(initial={"token": token}),
+            "conflict": conflict if election.status == Status.SUBMITTED else None,
+            "approve_form": approve_form,
+            "acknowledged": approve_form.acknowledged(),
+            "approve_errors": approve_form.every_error() if approve_form.is_bound else [],
             "return_form": ReturnForm(initial={"token": token}),
             "attestation": workflow.APPROVAL_ATTESTATION,
             "rounds": selectors.election_rounds(election=election),

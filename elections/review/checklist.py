@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from elections import rules
+from elections import rules, workflow
 from elections.constants import INTERPRETER_MODES, NO_ELECTION_METHODS, Status
 from elections.languages import country_name, language_name, language_name_in_text
 from elections.templatetags.formsvc import local_time
@@ -283,22 +283,10 @@ def _r7_supervisor(item: ChecklistItem, record: _Record) -> None:
                 }
             )
         )
-    signers = {s.signer_id for s in record.signatures if s.signer_id}
-    reviewer = record.reviewer
-    if reviewer is not None and reviewer.pk in {
-        election.presented_by_id,
-        election.witness_id,
-        *signers,
-    }:
+    conflict = workflow.reviewer_conflict(election, record.reviewer)
+    if conflict is not None:
         item.state = FAIL
-        item.problems.append(
-            str(
-                _(
-                    "You presented, witnessed or signed this election, so another supervisor "
-                    "must review it."
-                )
-            )
-        )
+        item.problems.append(str(conflict))
 
 
 def _r8_timestamps(item: ChecklistItem, record: _Record) -> None:

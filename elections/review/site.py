@@ -14,6 +14,8 @@ class SupervisorAdminSite(admin.AdminSite):
     site_header = _("formsvc supervisor review")
     site_title = _("formsvc supervisor review")
     index_title = _("Approval queue")
+    # The supervisor has one list, the queue: a sidebar listing it would only narrow the page.
+    enable_nav_sidebar = False
 
     def has_permission(self, request) -> bool:
         user = request.user

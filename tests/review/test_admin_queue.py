@@ -180,20 +180,32 @@ def test_the_queue_shows_what_a_supervisor_decides_from(as_supervisor, officer, 
         "Speak with a lawyer before deciding",
         "Spanish",
         "An interpreter by telephone: Lucía Ixcoy Tambriz",
-        "0 min · R13: too fast",
+        "0 min to decide · R13: too fast",
         "The notice was interpreted by telephone.",
         "Laura Benítez",
-        "3 hours, 5 minutes",
+        "Awaiting approval submitted December",
+        "waiting 3 hours, 5 minutes",
     ):
         assert expected in page, expected
+    # Six columns, so that none is cut off on a tablet held sideways or a laptop.
+    headers = re.findall(
+        r'<th scope="col" class="[^"]*column-(\w+)', as_supervisor.get(QUEUE).content.decode()
+    )
+    assert headers == [
+        "parent_column",
+        "children_column",
+        "notice_column",
+        "flags_column",
+        "officer_column",
+        "status_column",
+    ]
     for header in (
         "Parent",
         "Children and decisions",
-        "Notice and interpreter",
-        "Notice to decision",
+        "Notice and time to decide",
+        "Flags",
         "Officer",
-        "Submitted",
-        "Waiting",
+        "Status and waiting",
     ):
         assert header in page, header
 
@@ -201,7 +213,7 @@ def test_the_queue_shows_what_a_supervisor_decides_from(as_supervisor, officer, 
 def test_a_decision_given_time_is_not_flagged(as_supervisor, officer, witness, notices):
     give_parent_time(submitted(officer=officer, witness=witness), minutes=42)
     page = text(as_supervisor.get(QUEUE))
-    assert "42 min" in page
+    assert "42 min to decide" in page
     assert "R13: too fast" not in page
 
 
@@ -484,7 +496,7 @@ def test_the_review_page_refuses_to_offer_a_decision_to_the_presenting_or_witnes
     client.force_login(supervisor)
     response = client.get(review_url(election))
     assert b'id="approve-form"' not in response.content
-    assert "another supervisor must review it" in text(response)
+    assert "You witnessed this election; another supervisor must review it." in text(response)
     assert 'data-rule="R7" data-state="fail"' in response.content.decode()
 
 
@@ -508,32 +520,44 @@ def test_a_supervisor_approves_through_the_admin(as_supervisor, officer, witness
     assert "This record can no longer be changed." in text(page)
 
 
+def approve_post(client, election, **data):
+    return client.post(reverse("admin:elections_election_approve", args=[election.pk]), data)
+
+
+def missing_parts(response) -> list[str]:
+    assert response.status_code == 200
+    return response.context["approve_errors"]
+
+
 @pytest.mark.parametrize(
-    ("password", "outcome"),
-    [("", "no_password"), ("wrong-password", "wrong_password")],
+    ("password", "outcome", "said"),
+    [
+        ("", "no_password", "Re-enter your password to approve."),
+        ("wrong-password", "wrong_password", "That password is not correct."),
+    ],
     ids=["no-password", "wrong-password"],
 )
 def test_approving_in_the_admin_without_the_right_password_is_refused_and_recorded(
-    as_supervisor, officer, witness, supervisor, notices, password, outcome
+    as_supervisor, officer, witness, supervisor, notices, password, outcome, said
 ):
     election = submitted(officer=officer, witness=witness)
     before = snapshot(election)
-    response = as_supervisor.post(
-        reverse("admin:elections_election_approve", args=[election.pk]),
-        {
-            "password": password,
-            "attestation": "on",
-            "acknowledge": ["fast_decision"],
-            "token": workflow.review_token(election),
-        },
+    response = approve_post(
+        as_supervisor,
+        election,
+        password=password,
+        attestation="on",
+        acknowledge=["fast_decision"],
+        token=workflow.review_token(election),
     )
-    assert response["Location"] == review_url(election)
+    assert [part[: len(said)] for part in missing_parts(response)] == [said]
     assert snapshot(election) == before
     assert ApprovalAttempt.objects.get().outcome == outcome
-    assert any("password" in m for m in messages_of(response))
-    # The refusal shows on the review page.
-    page = text(as_supervisor.get(review_url(election)))
+    # The review page again, the refusal beside the password and in its history.
+    page = text(response)
+    assert said in page
     assert "Refused approval attempts" in page
+    assert b'id="approve-form"' in response.content
 
 
 def test_approving_in_the_admin_without_acknowledging_a_warning_is_refused(
@@ -541,16 +565,186 @@ def test_approving_in_the_admin_without_acknowledging_a_warning_is_refused(
 ):
     election = submitted(officer=officer, witness=witness)
     before = snapshot(election)
-    response = as_supervisor.post(
-        reverse("admin:elections_election_approve", args=[election.pk]),
-        {
-            "password": STAFF_PASSWORD,
-            "attestation": "on",
-            "token": workflow.review_token(election),
-        },
+    response = approve_post(
+        as_supervisor,
+        election,
+        password=STAFF_PASSWORD,
+        attestation="on",
+        token=workflow.review_token(election),
     )
-    assert messages_of(response) == ["Acknowledge each warning before approving."]
+    assert missing_parts(response) == [
+        "Acknowledge the warning R13: The parent decided 0 minutes after the notice; "
+        "the minimum is 30."
+    ]
     assert snapshot(election) == before
+    # A right password is not a refused attempt.
+    assert ApprovalAttempt.objects.count() == 0
+
+
+def test_an_approval_that_misses_everything_lists_every_missing_part_at_once(
+    as_supervisor, officer, witness, notices
+):
+    election = submitted(
+        officer=officer,
+        witness=witness,
+        language="quc",
+        delivery_mode=DeliveryMode.INTERPRETER_TELEPHONE,
+        children=[ChildDataFactory(evidence=RelationshipEvidence.NOT_VERIFIED)],
+    )
+    before = snapshot(election)
+    response = approve_post(
+        as_supervisor,
+        election,
+        password="not-my-password",
+        acknowledge=["telephone_interpreter"],
+        token=workflow.review_token(election),
+    )
+    parts = missing_parts(response)
+    assert len(parts) == 4, parts
+    assert parts[0].startswith("Acknowledge the warning R13: The parent decided 0 minutes")
+    assert parts[1].startswith("Acknowledge the warning R2: ")
+    assert parts[2:] == [
+        "Confirm the attestation to approve.",
+        "That password is not correct. The attempt was recorded.",
+    ]
+    page = text(response)
+    assert "Not approved: 4 parts are missing." in page
+    for part in parts:
+        assert part in page
+    # What the supervisor did tick stays ticked; the rest is for them to tick.
+    html = response.content.decode()
+    assert re.search(r'value="telephone_interpreter" id="ack-telephone_interpreter" checked', html)
+    assert re.search(r'value="fast_decision" id="ack-fast_decision">', html)
+    assert snapshot(election) == before
+    assert ApprovalAttempt.objects.get().outcome == "wrong_password"
+
+
+def test_with_every_part_given_after_a_refusal_the_election_is_approved(
+    as_supervisor, officer, witness, notices
+):
+    election = submitted(officer=officer, witness=witness)
+    token = workflow.review_token(election)
+    first = approve_post(as_supervisor, election, token=token)
+    assert len(missing_parts(first)) == 3  # the warning, the attestation, the password
+    response = approve_post(
+        as_supervisor,
+        election,
+        password=STAFF_PASSWORD,
+        attestation="on",
+        acknowledge=["fast_decision"],
+        token=first.context["approve_form"]["token"].value(),
+    )
+    assert response["Location"] == QUEUE
+    assert fresh(election).status == Status.APPROVED
+
+
+def test_the_approve_form_collects_each_unacknowledged_warning_and_the_attestation():
+    from elections.review.admin import ApproveForm
+
+    warnings = [
+        {"code": "fast_decision", "rule": "R13", "messages": ["Decided fast."]},
+        {"code": "telephone_interpreter", "rule": "R4", "messages": ["By telephone."]},
+    ]
+    form = ApproveForm({"acknowledge": ["telephone_interpreter"]}, warnings=warnings)
+    assert not form.is_valid()
+    assert form.every_error() == [
+        "Acknowledge the warning R13: Decided fast.",
+        "Confirm the attestation to approve.",
+    ]
+    complete = ApproveForm(
+        {"acknowledge": ["fast_decision", "telephone_interpreter"], "attestation": "on"},
+        warnings=warnings,
+    )
+    assert complete.is_valid(), complete.errors
+    assert ApproveForm({"attestation": "on"}, warnings=[]).is_valid()
+
+
+@pytest.mark.parametrize(
+    ("role", "said"),
+    [
+        ("presented", "You presented this election; another supervisor must review it."),
+        ("witnessed", "You witnessed this election; another supervisor must review it."),
+    ],
+)
+def test_a_supervisor_who_presented_or_witnessed_is_told_exactly_that(
+    client, office, officer, witness, supervisor, supervisor2, notices, role, said
+):
+    if role == "presented":
+        election = submitted(officer=supervisor, witness=witness)
+    else:
+        election = submitted(officer=officer, witness=supervisor)
+    # The page they have open is out of date too: what they did is still what they are told.
+    token = workflow.review_token(election)
+    workflow.election_return(election=election, actor=supervisor2, reason="Add the facility")
+    workflow.election_submit(election=election, actor=election.presented_by)
+    client.force_login(supervisor)
+
+    page = client.get(review_url(election))
+    assert said in text(page)
+    assert b'id="approve-form"' not in page.content
+    assert "changed after you opened it" not in text(page)
+
+    before = snapshot(election)
+    response = approve_post(
+        client,
+        election,
+        password="not-my-password",
+        attestation="on",
+        acknowledge=["fast_decision"],
+        token=token,
+    )
+    assert response["Location"] == review_url(election)
+    assert messages_of(response) == [said]
+    response = client.post(
+        reverse("admin:elections_election_return", args=[election.pk]),
+        {"reason": "Mine", "token": token},
+    )
+    assert response["Location"] == review_url(election)
+    assert messages_of(response)[-1] == said
+    assert snapshot(election) == before
+    # Refused before the password is looked at: nothing to record.
+    assert ApprovalAttempt.objects.count() == 0
+
+    with pytest.raises(workflow.TransitionError) as refused:
+        workflow.election_approve(
+            election=fresh(election),
+            actor=supervisor,
+            password=STAFF_PASSWORD,
+            attestation_confirmed=True,
+            acknowledged_warnings=["fast_decision"],
+            seen_token=token,
+        )
+    assert refused.value.message == said
+
+
+def test_a_supervisor_who_signed_as_the_interpreter_is_told_so(
+    officer, witness, supervisor, notices
+):
+    from elections.constants import SignatureRole
+
+    election = submitted(
+        officer=officer,
+        witness=witness,
+        language="quc",
+        delivery_mode=DeliveryMode.INTERPRETER_IN_PERSON,
+    )
+    election.signatures.filter(role=SignatureRole.INTERPRETER).update(signer=supervisor)
+    assert workflow.reviewer_conflict(fresh(election), supervisor) == (
+        "You interpreted this election; another supervisor must review it."
+    )
+    assert workflow.reviewer_conflict(fresh(election), witness) == (
+        "You witnessed this election; another supervisor must review it."
+    )
+
+
+def test_the_exact_reason_is_told_in_spanish(client, officer, supervisor, notices):
+    from django.utils import translation
+
+    election = submitted(officer=officer, witness=supervisor)
+    with translation.override("es"):
+        assert str(workflow.reviewer_conflict(election, supervisor)) == (
+            "Usted fue testigo de esta elección; otro supervisor debe revisarla."
+        )
 
 
 def test_a_stale_review_page_posted_after_another_supervisor_acted_is_refused(
