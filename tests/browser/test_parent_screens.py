@@ -324,7 +324,7 @@ def test_every_heading_instruction_and_button_is_in_spanish_and_english_at_the_s
 
     page = open_screen(flow, election, "notice", viewport)
     texts = assert_spanish_and_english_alike(page)
-    assert ("Lo que necesita saber", "What you need to know") in texts
+    assert ("Lo que usted necesita saber", "What you need to know") in texts
     assert ("Cómo conseguir ayuda legal", "How to get legal help") in texts
     assert any(en == "I understand. Continue to my choice" for _es, en in texts)
     assert_targets_large_enough(page)
