@@ -429,6 +429,9 @@ def test_an_office_with_no_legal_service_provider_says_so_in_both_languages_and_
     expect(notice.locator(".officer-note")).to_contain_text(
         f"Officer: {flow.office.name} has no legal service provider on its list."
     )
+    assert_accessible(page)
+    if folder := os.environ.get("PARENT_SCREENS_DIR"):
+        notice.screenshot(path=f"{folder}/es-portrait-1-notice-no-providers.png")
     # Not a dead end: the parent goes on to the choice.
     page.locator('a[href$="/for-parent/choices/"]').click()
     expect(page.locator("fieldset.choice-group").first).to_be_visible()
