@@ -41,6 +41,10 @@ class BilingualNode(template.Node):
         for language in spoken:
             with translation.override(language):
                 parts.append((language, self.nodelist.render(context).strip()))
+        if parts[0][1] == parts[1][1]:
+            # Words that read the same in both (a name, a message that exists in one language
+            # only) are not shown twice.
+            return self.nodelist.render(context)
         css = "bilingual-part bilingual-block" if self.block else "bilingual-part"
         return format_html_join(
             "",
