@@ -13,6 +13,7 @@ class ElectionsConfig(AppConfig):
         from . import workflow
         from .api import admin as api_admin  # noqa: F401  (the token list on the admin site)
         from .attribution import record_performer
+        from .officer import admin as officer_admin  # noqa: F401  (legal service providers)
         from .records import sealing
 
         # Every historical model of the project has the performer fields (models/history.py).

@@ -8,6 +8,7 @@ from .gate import (
     RemovalFlag,
     RemovalSource,
 )
+from .legal_help import LegalServiceProvider
 from .records import (
     Child,
     Election,
@@ -42,6 +43,7 @@ __all__ = [
     "Facility",
     "FieldOffice",
     "Interpreter",
+    "LegalServiceProvider",
     "NoticeVersion",
     "Parent",
     "ParentChild",

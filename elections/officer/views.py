@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -32,7 +33,7 @@ from elections.constants import (
 from elections.identifiers import format_a_number
 from elections.languages import country_name, language_name
 from elections.middleware import too_large_message
-from elections.models import Facility
+from elections.models import Facility, LegalServiceProvider
 from elections.records.sealed_state import election_as_shown
 from elections.signature_images import TOO_LARGE
 from elections.templatetags.formsvc import long_date
@@ -483,7 +484,12 @@ def handover(request, pk):
     return render(
         request,
         "officer/handover.html",
-        _context(election, rules.STEP_DECISIONS, blocking=before),
+        _context(
+            election,
+            rules.STEP_DECISIONS,
+            blocking=before,
+            has_legal_providers=LegalServiceProvider.objects.shown_for(election.office).exists(),
+        ),
     )
 
 
@@ -519,7 +525,34 @@ def parent_notice(request, pk):
     election = selectors.election_for_editor(user=request.user, election_id=pk)
     if not _parent_ready(election):
         return redirect("elections:resume", pk)
-    return _parent_screen(request, election, "officer/parent_notice.html")
+    notice, notice_en = election.notice_version, election.notice_version_en
+    return _parent_screen(
+        request,
+        election,
+        "officer/parent_notice.html",
+        children=list(election.covered.select_related("child")),
+        providers=list(LegalServiceProvider.objects.shown_for(election.office)),
+        legal_help=_legal_help_text(notice),
+        legal_help_en=_legal_help_text(notice_en) if notice_en else "",
+    )
+
+
+LEGAL_HELP_HEADING = gettext_lazy("How to get legal help")
+
+
+def _comparable(text: str) -> str:
+    return " ".join(text.casefold().replace("’", "'").split()).rstrip(" .:")
+
+
+def _legal_help_text(version) -> str:
+    """The notice's legal-help text under the screen's own heading: a first paragraph that only
+    repeats the heading ("How to get legal help.") is not shown twice. Nothing else is changed."""
+    with translation.override(version.language):
+        heading = _comparable(str(LEGAL_HELP_HEADING))
+    first, _sep, rest = version.legal_help.strip().partition("\n\n")
+    if rest and _comparable(first) == heading:
+        return rest.strip()
+    return version.legal_help
 
 
 @never_cache
@@ -543,6 +576,7 @@ def parent_choices(request, pk):
     options = [
         {
             "value": choice.value,
+            "label": choice.label,
             "text": election.notice_version.option_text(choice.value),
             "text_en": election.notice_version_en.option_text(choice.value),
         }
@@ -579,16 +613,14 @@ def parent_sign(request, pk):
                 _add_errors(form, error)
             else:
                 return redirect("elections:handback", pk)
-        with translation.override("en"):
-            meaning_en = str(services.SIGNATURE_MEANINGS[SignatureRole.PARENT])
-        meaning = str(services.SIGNATURE_MEANINGS[SignatureRole.PARENT])
     return _parent_screen(
         request,
         election,
         "officer/parent_sign.html",
         form=form,
-        meaning=meaning,
-        meaning_en=meaning_en,
+        # Lazy: the screen renders each in the parent's language and in English.
+        meaning=services.SIGNATURE_MEANINGS[SignatureRole.PARENT],
+        pad_label=gettext_lazy("Your signature or mark"),
         decisions=[item for item in election.covered.all()],
         covers=rules.parent_consent_digest(election),
     )

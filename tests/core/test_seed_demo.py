@@ -21,6 +21,7 @@ from elections.models import (
     Child,
     Election,
     FieldOffice,
+    LegalServiceProvider,
     NoticeVersion,
     Parent,
     ParentChild,
@@ -104,6 +105,17 @@ def test_seed_demo_creates_the_accounts_in_their_offices(debug):
         assert profile.user.check_password("formsvc-demo")
         assert profile.user.is_staff == (role == Role.SUPERVISOR)
     assert set(NoticeVersion.objects.values_list("language", flat=True)) == {"en", "es"}
+
+
+def test_every_demo_office_lists_its_legal_service_providers(debug):
+    seed(parents=0)
+    for office in FieldOffice.objects.all():
+        providers = list(LegalServiceProvider.objects.shown_for(office))
+        assert len(providers) >= 2, office
+        for provider in providers:
+            assert "555-01" in provider.telephone  # fictional numbers only
+            provider.full_clean()  # known language codes
+            assert provider.languages and "es" in provider.languages
 
 
 def test_the_demo_password_comes_from_demo_password(debug, monkeypatch):

@@ -42,6 +42,7 @@ from elections.models import (
     Election,
     Facility,
     FieldOffice,
+    LegalServiceProvider,
     Parent,
     ParentChild,
     Removal,
@@ -71,6 +72,21 @@ OFFICES = [
         ],
     },
 ]
+
+# The free legal service providers each office lists on the parent's notice screen (fictional
+# organisations; 555 numbers): name, telephone, languages served.
+LEGAL_SERVICE_PROVIDERS = {
+    "ELP": [
+        ("Centro de Derechos Fronterizos (demo)", "(915) 555-0142", ["es", "en"]),
+        ("Paso del Norte Immigrant Legal Aid (demo)", "(915) 555-0187", ["en", "es", "pt"]),
+        ("Red Maya de Defensa Legal (demo)", "(575) 555-0116", ["es", "mam", "quc", "kjb"]),
+    ],
+    "SNA": [
+        ("Alamo Family Defense Project (demo)", "(210) 555-0133", ["en", "es"]),
+        ("Proyecto Esperanza Legal (demo)", "(210) 555-0171", ["es", "ht", "fr"]),
+        ("Karnes Detention Legal Clinic (demo)", "(830) 555-0105", ["en", "es", "ar"]),
+    ],
+}
 
 # username, first name, last name, role, office code, job title
 STAFF = [
@@ -445,6 +461,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"field office {office.code}: created")
             for name in spec["facilities"]:
                 Facility.objects.get_or_create(office=office, name=name)
+            providers = LEGAL_SERVICE_PROVIDERS.get(office.code, [])
+            for order, (name, telephone, languages) in enumerate(providers, start=1):
+                LegalServiceProvider.objects.get_or_create(
+                    office=office,
+                    name=name,
+                    defaults={"telephone": telephone, "languages": languages, "order": order},
+                )
             offices[office.code] = office
         return offices
 
