@@ -142,6 +142,7 @@ def home(request, lookup=None):
         "officer/home.html",
         {
             "lists": selectors.officer_home_elections(user=request.user),
+            "approved_days": selectors.RECENTLY_APPROVED_DAYS,
             "lookup": lookup or LookupForm(),
         },
     )
