@@ -733,6 +733,27 @@ def _sign_errors(forms, failed) -> list[tuple[dict, list[str]]]:
     return listed
 
 
+def _attestations(election) -> dict[str, dict]:
+    """What each staff signer (and the interpreter) attests, in the words the sealed PDF prints
+    for their signature (``services.SIGNATURE_MEANINGS``), in the language of the screen. The
+    interpreter's is stored and printed in the notice's language beside the English: where that
+    is another language of the screen, it is shown in it too."""
+    screen = translation.get_language()
+    supported = {code for code, _name in settings.LANGUAGES}
+    shown = {}
+    for role in (SignatureRole.INTERPRETER, SignatureRole.WITNESS, SignatureRole.OFFICER):
+        text = services.SIGNATURE_MEANINGS[role]
+        shown[role.value] = {"text": str(text), "language": screen}
+    notice = election.notice_language
+    if notice and notice != screen and notice in supported:
+        with translation.override(notice):
+            shown[SignatureRole.INTERPRETER.value].update(
+                local_text=str(services.SIGNATURE_MEANINGS[SignatureRole.INTERPRETER]),
+                local_language=notice,
+            )
+    return shown
+
+
 def _staff_sign_page(request, election, forms, *, failed=()):
     signatures = {s.role: s for s in election.signatures.all()}
     return render(
@@ -742,6 +763,7 @@ def _staff_sign_page(request, election, forms, *, failed=()):
             election,
             rules.STEP_STAFF_SIGN,
             forms=forms,
+            attestations=_attestations(election),
             errors=_sign_errors(forms, failed),
             signatures=signatures,
             needs_legal="legal" in forms,
@@ -867,7 +889,7 @@ def summary(request, pk):
         {
             "election": election,
             "warnings": rules.warnings(election),
-            "minutes": rules.minutes_to_decide(election),
+            "minutes": _whole_minutes(election),
             "signatures": {s.role: s for s in election.signatures.all()},
         },
     )

@@ -100,7 +100,8 @@ class Flow:
         self.act.fill(page.get_by_label("Parent's A-number"), a_number)
         self.act.submit(page.get_by_role("button", name="Start", exact=True))
 
-    def start(self, *, language: str, check=False):
+    def start(self, *, language: str, check=False, on_page=None):
+        """Look the parent up, and record them on the start page (``on_page(page)`` first)."""
         page = self.page
         self.look_up(PARENT["a_number"], check=check)
         # An A-number formsvc does not know: the start form, with the A-number kept.
@@ -108,6 +109,8 @@ class Flow:
         expect(page.get_by_label("Parent's A-number")).to_have_value("A212-345-678")
         if check:
             assert_accessible(page)
+        if on_page is not None:
+            on_page(page)
         self.act.fill(page.get_by_label("Parent's full name"), PARENT["full_name"])
         self.act.fill(page.get_by_label("Date of birth"), PARENT["date_of_birth"])
         self.act.select(page.get_by_label("Country of citizenship"), PARENT["country"])
