@@ -127,20 +127,23 @@ def recorded_parent(*, a_number: str) -> Parent | None:
     return Parent.objects.filter(a_number=a_number).first()
 
 
-def facility_choices_for(*, election: Election, user) -> tuple[list[Facility], Facility | None]:
-    """The facilities of the election's office, evaluated once, and the one to propose: the
-    facility of the officer's most recent election in this office, else the office's only one.
+def facility_choices_for(
+    *, user, election: Election | None = None, office_id=None
+) -> tuple[list[Facility], Facility | None]:
+    """The facilities of the election's office (or of ``office_id``, for an election not started
+    yet), evaluated once, and the one to propose: the facility of the officer's most recent
+    election in this office, else the office's only one.
 
     One query: each facility carries when this officer last recorded an election there.
     """
+    if election is not None:
+        office_id = election.office_id
+        used_here = Q(elections__presented_by=user) & ~Q(elections__pk=election.pk)
+    else:
+        used_here = Q(elections__presented_by=user)
     facilities = list(
-        Facility.objects.filter(office_id=election.office_id)
-        .annotate(
-            last_used=Max(
-                "elections__created_at",
-                filter=Q(elections__presented_by=user) & ~Q(elections__pk=election.pk),
-            )
-        )
+        Facility.objects.filter(office_id=office_id)
+        .annotate(last_used=Max("elections__created_at", filter=used_here))
         .order_by("name", "pk")
     )
     used = [f for f in facilities if f.last_used is not None]
@@ -187,17 +190,29 @@ def election_for_editor(*, user, election_id, queryset=None) -> Election:
         raise Http404 from None
 
 
+#: The officer's home lists the elections approved in these last days, at most this many.
+RECENTLY_APPROVED_DAYS = 14
+RECENTLY_APPROVED_MAX = 20
+
+
 def officer_home_elections(*, user) -> dict[str, list[Election]]:
     """What an officer resumes from their home page: drafts, returned ones, and recent submissions."""
     profile = staff_profile_for(user=user)
     if profile is None or profile.role not in EDITOR_ROLES:
-        return {"open": [], "submitted": []}
+        return {"open": [], "submitted": [], "approved": []}
     base = Election.objects.filter(office_id=profile.office_id, presented_by=user).select_related(
         "parent"
     )
     open_ = list(base.filter(status__in=EDITABLE_STATUSES).order_by("-status", "-updated_at")[:50])
     submitted = list(base.filter(status=Status.SUBMITTED).order_by("-submitted_at")[:20])
-    return {"open": open_, "submitted": submitted}
+    # Approved lately, for the parent's copy to be printed: newest first, a bounded list.
+    since = timezone.now() - timedelta(days=RECENTLY_APPROVED_DAYS)
+    approved = list(
+        base.filter(status=Status.APPROVED, approved_at__gte=since).order_by("-approved_at")[
+            :RECENTLY_APPROVED_MAX
+        ]
+    )
+    return {"open": open_, "submitted": submitted, "approved": approved}
 
 
 def open_election_for_parent(*, parent, office) -> Election | None:

@@ -136,28 +136,9 @@ class LookupForm(FlowForm):
         return normalize_a_number(self.cleaned_data["a_number"])
 
 
-class StartForm(ParentFieldsMixin, FlowForm):
-    a_number = forms.CharField(
-        label=_("Parent's A-number"),
-        max_length=20,
-        help_text=A_NUMBER_HELP,
-    )
-    field_order = [
-        "a_number",
-        "full_name",
-        "date_of_birth",
-        "country_of_citizenship",
-        "primary_language",
-    ]
+class IdentityFieldsMixin(forms.Form):
+    """Where the parent is held and how their identity was verified (R1)."""
 
-    def clean_a_number(self):
-        return normalize_a_number(self.cleaned_data["a_number"])
-
-    def parent_data(self) -> ParentData:
-        return ParentData(**{k: self.cleaned_data[k] for k in ParentData.__dataclass_fields__})
-
-
-class ParentForm(ParentFieldsMixin, FlowForm):
     facility = forms.ModelChoiceField(label=_("Facility where the parent is held"), queryset=None)
     identity_method = forms.ChoiceField(
         label=_("How the parent's identity was verified"),
@@ -169,10 +150,9 @@ class ParentForm(ParentFieldsMixin, FlowForm):
         help_text=_("For example: fingerprint match in the detention record, passport number."),
     )
 
-    def __init__(self, *args, facilities, facility_queryset, a_number: str, **kwargs):
+    def __init__(self, *args, facilities, facility_queryset, **kwargs):
         super().__init__(*args, **kwargs)
         list_choices(self.fields["facility"], facilities, facility_queryset)
-        self.a_number = a_number
 
     def clean_identity_document(self):
         return clean_printed_text(
@@ -181,6 +161,46 @@ class ParentForm(ParentFieldsMixin, FlowForm):
             digits_suffice=True,
             max_length=200,
         )
+
+    def identity_data(self) -> dict:
+        return {
+            "facility": self.cleaned_data["facility"],
+            "identity_method": self.cleaned_data["identity_method"],
+            "identity_document": self.cleaned_data["identity_document"],
+        }
+
+
+class StartForm(IdentityFieldsMixin, ParentFieldsMixin, FlowForm):
+    """A parent formsvc does not know: who they are, where they are held and how their identity
+    was verified, in one page (the parent step then has nothing left to ask)."""
+
+    a_number = forms.CharField(
+        label=_("Parent's A-number"),
+        max_length=20,
+        help_text=A_NUMBER_HELP,
+    )
+    field_order = [
+        "a_number",
+        "full_name",
+        "date_of_birth",
+        "country_of_citizenship",
+        "primary_language",
+        "facility",
+        "identity_method",
+        "identity_document",
+    ]
+
+    def clean_a_number(self):
+        return normalize_a_number(self.cleaned_data["a_number"])
+
+    def parent_data(self) -> ParentData:
+        return ParentData(**{k: self.cleaned_data[k] for k in ParentData.__dataclass_fields__})
+
+
+class ParentForm(IdentityFieldsMixin, ParentFieldsMixin, FlowForm):
+    def __init__(self, *args, a_number: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.a_number = a_number
 
     def parent_data(self) -> ParentData:
         data = {k: self.cleaned_data[k] for k in ParentData.__dataclass_fields__ if k != "a_number"}

@@ -10,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -142,21 +143,25 @@ def home(request, lookup=None):
         "officer/home.html",
         {
             "lists": selectors.officer_home_elections(user=request.user),
+            "approved_days": selectors.RECENTLY_APPROVED_DAYS,
             "lookup": lookup or LookupForm(),
         },
     )
 
 
 def _started(request, election, created: bool):
-    """Where a start leads: the new election's first step, or the one already in progress."""
+    """Where a start leads: the new election's first step still to do, or the one already in
+    progress."""
     if not created:
         messages.info(
             request,
             _("This parent already has election %(ref)s in progress; it is opened here.")
             % {"ref": election.reference},
         )
-        return redirect("elections:resume", election.pk)
-    return redirect("elections:parent", election.pk)
+    elif election.identity_verified_by_id is None:
+        # A parent registered or recorded before: the officer confirms them on the parent step.
+        return redirect("elections:parent", election.pk)
+    return redirect("elections:resume", election.pk)
 
 
 def _start_recorded(request, parent):
@@ -187,19 +192,46 @@ def start(request):
         parent = selectors.recorded_parent(a_number=a_number)
         if parent is not None:
             return _start_recorded(request, parent)
-        form = StartForm(initial={"a_number": format_a_number(a_number)})
+        form = _start_form(request, profile, initial={"a_number": format_a_number(a_number)})
         return render(request, "officer/start.html", {"form": form, "unknown": a_number})
-    form = StartForm(request.POST or None)
+    form = _start_form(request, profile, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            election, created = services.election_start(
-                actor=request.user, parent=form.parent_data()
-            )
+            with transaction.atomic():
+                election, created = services.election_start(
+                    actor=request.user, parent=form.parent_data()
+                )
+                if created:
+                    # Where the parent is held and how their identity was verified, taken here
+                    # with who they are: the parent step has nothing left to ask (R1). The
+                    # parent's details stay as recorded: a correction is made on that step.
+                    election = services.election_update_parent(
+                        election=election,
+                        actor=request.user,
+                        parent=services.parent_data_of(election.parent),
+                        **form.identity_data(),
+                    )
         except workflow.TransitionError as error:
             messages.error(request, error.message)
             return redirect("elections:home")
-        return _started(request, election, created)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return _started(request, election, created)
     return render(request, "officer/start.html", {"form": form})
+
+
+def _start_form(request, profile, *, data=None, initial=None) -> StartForm:
+    """The start form, with the facilities of the officer's office and the usual one proposed."""
+    facilities, proposed = selectors.facility_choices_for(
+        user=request.user, office_id=profile.office_id
+    )
+    return StartForm(
+        data,
+        initial={**(initial or {}), "facility": proposed.pk if proposed else None},
+        facilities=facilities,
+        facility_queryset=Facility.objects.filter(office_id=profile.office_id),
+    )
 
 
 def resume(request, pk):
@@ -288,7 +320,7 @@ def parent_step(request, pk):
     if response := _editable_or_redirect(request, election):
         return response
     parent = election.parent
-    facilities, proposed = selectors.facility_choices_for(election=election, user=request.user)
+    facilities, proposed = selectors.facility_choices_for(user=request.user, election=election)
     initial = {
         "full_name": parent.full_name,
         "date_of_birth": parent.date_of_birth,
@@ -337,12 +369,30 @@ def parent_step(request, pk):
     )
 
 
+def _next_child_initial(election, links) -> tuple[str, dict]:
+    """What the form for another child proposes: where the child added last is held, and the
+    parent's relationship to them with how it was verified (brothers and sisters are most often
+    placed together, and have the same parent). The officer checks and changes it; the name,
+    the date of birth, the A-number and the verification details are always typed."""
+    covered = list(election.covered.all())
+    if not covered:
+        return "", {}
+    child = covered[-1].child
+    link = links.get(child.pk)
+    initial = {"location_kind": child.location_kind, "location_name": child.location_name}
+    if link is not None:
+        initial.update(relationship=link.relationship, evidence=link.evidence)
+    return child.full_name, initial
+
+
 @require_http_methods(["GET", "POST"])
 def children_step(request, pk):
     election = selectors.election_for_editor(user=request.user, election_id=pk)
     if response := _editable_or_redirect(request, election):
         return response
-    form = ChildForm(request.POST or None)
+    links = {link.child_id: link for link in election.parent.child_links.all()}
+    proposed_from, initial = _next_child_initial(election, links)
+    form = ChildForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.election_add_child(
@@ -354,8 +404,13 @@ def children_step(request, pk):
             messages.success(
                 request, _("%(name)s was added.") % {"name": form.cleaned_data["full_name"]}
             )
+            if request.POST.get("then") == "continue":
+                # "Add this child and continue": the last child, and on to the notice when
+                # nothing is missing on this step.
+                updated = selectors.election_for_editor(user=request.user, election_id=pk)
+                if _children_complete(updated):
+                    return redirect("elections:notice", pk)
             return redirect("elections:children", pk)
-    links = {link.child_id: link for link in election.parent.child_links.all()}
     return render(
         request,
         "officer/step_children.html",
@@ -367,6 +422,7 @@ def children_step(request, pk):
             discrepancies=_discrepancies(election, children=True),
             adults=selectors.adult_children(election),
             complete=_children_complete(election),
+            proposed_from=proposed_from,
         ),
     )
 
@@ -452,7 +508,7 @@ def notice_step(request, pk):
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            return redirect("elections:handover", pk)
+            return _hand_over(request, pk)
     return render(
         request,
         "officer/step_notice.html",
@@ -466,14 +522,42 @@ def notice_step(request, pk):
     )
 
 
+def _problems_before_parent(election) -> list[rules.Problem]:
+    """What must be done on the officer's steps before the parent's screens can start."""
+    grouped = _step_problems(election)
+    return [
+        problem
+        for step in (rules.STEP_PARENT, rules.STEP_CHILDREN, rules.STEP_NOTICE)
+        for problem in grouped.get(step, [])
+    ]
+
+
+def _hand_over(request, pk):
+    """After the notice step the tablet goes to the parent: their screens start at once, and
+    that moment is recorded as the notice's delivery (R3, R8). With something still missing, or
+    a notice already shown, the hand-over page says so first."""
+    election = selectors.election_for_editor(user=request.user, election_id=pk)
+    if (
+        request.POST.get("then") != "parent"
+        or _problems_before_parent(election)
+        or election.notice_delivered_at is not None
+    ):
+        return redirect("elections:handover", pk)
+    try:
+        services.election_record_notice_shown(election=election, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+        return redirect("elections:handover", pk)
+    return redirect("elections:parent_notice", pk)
+
+
 @require_http_methods(["GET", "POST"])
 def handover(request, pk):
     """The officer hands the tablet to the parent; starting the parent's screens stamps the notice."""
     election = selectors.election_for_editor(user=request.user, election_id=pk)
     if response := _editable_or_redirect(request, election):
         return response
-    before = [p for step in (rules.STEP_PARENT, rules.STEP_CHILDREN, rules.STEP_NOTICE)
-              for p in _step_problems(election).get(step, [])]  # fmt: skip
+    before = _problems_before_parent(election)
     if request.method == "POST" and not before:
         try:
             services.election_record_notice_shown(election=election, actor=request.user)
@@ -681,6 +765,27 @@ def _sign_errors(forms, failed) -> list[tuple[dict, list[str]]]:
     return listed
 
 
+def _attestations(election) -> dict[str, dict]:
+    """What each staff signer (and the interpreter) attests, in the words the sealed PDF prints
+    for their signature (``services.SIGNATURE_MEANINGS``), in the language of the screen. The
+    interpreter's is stored and printed in the notice's language beside the English: where that
+    is another language of the screen, it is shown in it too."""
+    screen = translation.get_language()
+    supported = {code for code, _name in settings.LANGUAGES}
+    shown = {}
+    for role in (SignatureRole.INTERPRETER, SignatureRole.WITNESS, SignatureRole.OFFICER):
+        text = services.SIGNATURE_MEANINGS[role]
+        shown[role.value] = {"text": str(text), "language": screen}
+    notice = election.notice_language
+    if notice and notice != screen and notice in supported:
+        with translation.override(notice):
+            shown[SignatureRole.INTERPRETER.value].update(
+                local_text=str(services.SIGNATURE_MEANINGS[SignatureRole.INTERPRETER]),
+                local_language=notice,
+            )
+    return shown
+
+
 def _staff_sign_page(request, election, forms, *, failed=()):
     signatures = {s.role: s for s in election.signatures.all()}
     return render(
@@ -690,6 +795,7 @@ def _staff_sign_page(request, election, forms, *, failed=()):
             election,
             rules.STEP_STAFF_SIGN,
             forms=forms,
+            attestations=_attestations(election),
             errors=_sign_errors(forms, failed),
             signatures=signatures,
             needs_legal="legal" in forms,

@@ -47,18 +47,35 @@ class RecordUploadForm(forms.Form):
 
 @require_http_methods(["GET"])
 def record_pdf(request, pk):
-    """The parent's copy: the sealed PDF exactly as stored at approval (own office only)."""
-    election = selectors.election_for_editor(
-        user=request.user,
-        election_id=pk,
-        queryset=Election.objects.select_related("sealed_record"),
-    )
+    """The parent's copy: the sealed PDF exactly as stored at approval (own office only).
+
+    Every request is written to the access log, as the auditor's download is: the copy served
+    (with its SHA-256), a record with no sealed PDF, and an election outside the user's office,
+    which answers 404 as if it did not exist.
+    """
+    try:
+        election = selectors.election_for_editor(
+            user=request.user,
+            election_id=pk,
+            queryset=Election.objects.select_related("sealed_record"),
+        )
+    except Http404:
+        _log_copy(request, election=None, status_code=404)
+        raise
     record = getattr(election, "sealed_record", None)
     if record is None:
+        _log_copy(request, election=election, status_code=404)
         raise Http404
     data = sealed_pdf_bytes(record)
-    if sha256_hex(data) != record.pdf_sha256:
+    sha256 = sha256_hex(data)
+    if sha256 != record.pdf_sha256:
         logger.critical("stored PDF of %s does not match its SHA-256", election.reference)
+        _log_copy(
+            request,
+            election=election,
+            status_code=503,
+            detail={"sha256": sha256, "refused": True, "sealed_sha256": record.pdf_sha256},
+        )
         return render(
             request,
             "records/record_unavailable.html",
@@ -66,12 +83,28 @@ def record_pdf(request, pk):
             status=503,
         )
     logger.info("sealed PDF of %s served to %s", election.reference, request.user.get_username())
+    _log_copy(
+        request,
+        election=election,
+        status_code=200,
+        detail={"sha256": sha256, "size": len(data), "copy": "parent"},
+    )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="record-{election.reference}.pdf"'
     response["Content-Length"] = str(len(data))
     response["Cache-Control"] = "private, no-store"
     response["X-Content-SHA256"] = record.pdf_sha256
     return response
+
+
+def _log_copy(request, *, election, status_code: int, detail: dict | None = None) -> None:
+    access_log.access_log_record(
+        request=request,
+        action=AccessAction.PDF,
+        election=election,
+        detail=detail,
+        status_code=status_code,
+    )
 
 
 def _page(request, *, form, result, record=None, from_qr=False, status=200):

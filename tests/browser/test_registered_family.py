@@ -126,7 +126,6 @@ def test_a_registered_two_child_family_in_spanish_with_an_interpreter_takes_at_m
     flow.parent_step(then=r"/notice/$")
 
     flow.notice_step(mode="An interpreter in the room", interpreter="Rosa Elena Méndez Ajú")
-    flow.hand_over()
     flow.parent_notice()
     flow.choose({CHILDREN[0]: "reunify", CHILDREN[1]: "waive"})
     flow.parent_signs()

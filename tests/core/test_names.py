@@ -42,6 +42,7 @@ from tests.officer.test_views_officer import (
     add_child,
     child_data,
     complete_parent_step,
+    identity_fields,
     set_notice,
     start_election,
 )
@@ -302,6 +303,7 @@ def test_fullwidth_and_pasted_a_numbers_start_the_same_parent(tablet, office):
             "date_of_birth": "1990-04-02",
             "country_of_citizenship": "GT",
             "primary_language": "es",
+            **identity_fields(tablet),
         },
     )
     assert response.status_code == 302

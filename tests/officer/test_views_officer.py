@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 from PIL import Image, ImageDraw
@@ -40,6 +41,17 @@ def tablet(client, officer):
     return client
 
 
+def identity_fields(tablet) -> dict:
+    """Where the parent is held and how their identity was verified, as the start form takes
+    them: a facility of the signed-in officer's office."""
+    user = get_user_model().objects.get(pk=tablet.session["_auth_user_id"])
+    return {
+        "facility": user.staff.office.facilities.order_by("pk").first().pk,
+        "identity_method": "fingerprints",
+        "identity_document": "IDENT match 2026-11-20",
+    }
+
+
 def start_election(tablet, a_number="A-012-345-678", language="es"):
     response = tablet.post(
         reverse("elections:start"),
@@ -49,6 +61,7 @@ def start_election(tablet, a_number="A-012-345-678", language="es"):
             "date_of_birth": "1990-04-02",
             "country_of_citizenship": "GT",
             "primary_language": language,
+            **identity_fields(tablet),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
