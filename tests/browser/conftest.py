@@ -122,8 +122,8 @@ AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"target-size": {"enabled
 def axe_check(page, context=None) -> list[dict]:
     """Run axe-core on the page (target size at 44 px included); return the violations with
     serious or critical impact."""
-    from axe_playwright_python.sync_playwright import Axe
     from axe_playwright_python.base import AxeResults
+    from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     page.evaluate(axe.axe_script)
