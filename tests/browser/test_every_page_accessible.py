@@ -62,7 +62,8 @@ def visit_all(page, base_url: str, paths: list[str]) -> list[str]:
         page.wait_for_load_state("load")
         landed.append(page.url.removeprefix(base_url))
         if SHOTS:
-            name = re.sub(r"[^a-z0-9]+", "-", landed[-1].lower()).strip("-") or "home"
+            plain = re.sub(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", "", landed[-1].lower())
+            name = re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "home"
             size = page.viewport_size
             page.screenshot(
                 path=Path(SHOTS) / f"{name}-{size['width']}x{size['height']}.png", full_page=True
