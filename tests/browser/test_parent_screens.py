@@ -407,7 +407,7 @@ def test_the_notice_names_each_child_and_lists_the_offices_legal_help(flow, view
     expect(providers.locator(".provider-number")).to_have_text([p[1] for p in PROVIDERS])
     expect(providers.nth(0)).to_contain_text("Idiomas: español, inglés")
     expect(providers.nth(0)).to_contain_text("Languages: Spanish, English")
-    expect(providers.nth(1)).to_contain_text("Idiomas: español, Mam")
+    expect(providers.nth(1)).to_contain_text("Idiomas: español, mam")
     expect(help_section).not_to_contain_text("Closed Clinic")
     assert_accessible(page)
 
