@@ -5,6 +5,7 @@ content type, body). Bounded: a few examples per operation, no shrinking, no dea
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -19,7 +20,7 @@ from elections.models import RemovalSource
 from elections.removals import RemovalData, record_removal
 from tests.api.support import service_token
 from tests.audit_helpers import without_sealing
-from tests.factories import ChildDataFactory, ElectionFactory, today
+from tests.factories import ChildDataFactory, ElectionFactory
 from tests.supervision import approve
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def api_schema(db, settings, monkeypatch, officer, witness, supervisor, notices)
     record_removal(
         data=RemovalData(
             a_number=pending.parent.a_number,
-            removed_on=today(),
+            removed_on=timezone.localdate(timezone=office.tz),  # the office's today
             office_code=office.code,
         ),
         source=RemovalSource.API,

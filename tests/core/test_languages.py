@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 
 from elections import languages
+from elections.models import Facility
 from elections.officer.forms import StartForm
 
 NOT_A_COUNTRY = {
@@ -54,7 +55,11 @@ def test_the_countries_are_iso_3166_1_and_kosovo():
 
 
 def test_the_officer_cannot_choose_the_european_union_as_a_citizenship():
-    form = StartForm(data={"country_of_citizenship": "EU"})
+    form = StartForm(
+        data={"country_of_citizenship": "EU"},
+        facilities=[],
+        facility_queryset=Facility.objects.none(),
+    )
     offered = {value for value, _label in form.fields["country_of_citizenship"].choices}
 
     assert "EU" not in offered

@@ -45,7 +45,7 @@ def test_a_parent_is_shown_the_active_providers_of_their_own_office_in_order(
 
     body = notice_page(client, officer, shown)
     assert body.index("First Aid") < body.index("(915) 555-0101") < body.index("Second Aid")
-    assert "Idiomas: español, Mam" in body and "Languages: Spanish, Mam" in body
+    assert "Idiomas: español, mam" in body and "Languages: Spanish, Mam" in body
     assert "Closed Clinic" not in body
     assert "Alamo Defense" not in body and "555-0133" not in body
 

@@ -219,7 +219,8 @@ def test_the_english_beside_the_spanish_is_tagged_english_and_the_spanish_spanis
     # Labels, choices and dates print "Spanish / English": each half is read in its language.
     assert languages_of("Nombre completo /") == {"es"}
     assert languages_of("Full name") == {"en"}
-    assert languages_of("August 26, 1995") == {"en"}
+    born = approved.parent.date_of_birth
+    assert languages_of(f"{born:%B} {born.day}, {born.year}") == {"en"}
     # The decisions in the notice's own words, and the notice side by side.
     assert languages_of_passages("“Llevar a mi hijo o hija conmigo.") == {"es"}
     assert languages_of_passages("“Take my child with me.") == {"en"}
