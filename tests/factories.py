@@ -18,6 +18,7 @@ import json
 import random
 from datetime import date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import factory
 from django.conf import settings
@@ -69,8 +70,13 @@ SIGNATURE_SEEDS = {
 }
 
 
+# The tests' offices are in US time zones; "today" is the date in the conftest office's zone, so
+# that between midnight UTC and midnight there a date of today is not in the office's future.
+TEST_OFFICE_ZONE = ZoneInfo("America/Denver")
+
+
 def today() -> date:
-    return timezone.localdate()
+    return timezone.localdate(timezone=TEST_OFFICE_ZONE)
 
 
 def birthday_years_ago(years: int, *, days: int = 0) -> date:

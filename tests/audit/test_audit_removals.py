@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 
 from elections import undocumented
 from elections.constants import Decision
@@ -22,6 +22,7 @@ from tests.factories import (
     ParentFactory,
     UserFactory,
     birthday_years_ago,
+    today,
 )
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def removed(parent, *, office, children=()):
     return record_removal(
         data=RemovalData(
             a_number=parent.a_number,
-            removed_on=timezone.localdate(),
+            removed_on=today(),
             office_code=office.code,
             children_removed=[child.a_number for child in children],
         ),
@@ -299,7 +300,7 @@ def test_the_record_page_shows_the_parent_s_removals_with_their_flags(world, aud
     page = text_of(html.decode())
 
     assert "Removals of this parent" in page
-    assert timezone.localdate().isoformat() in page
+    assert today().isoformat() in page
     assert "A child to be removed with the parent was left behind" in page
     assert world["elp"].office.name in page
 
