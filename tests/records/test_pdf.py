@@ -29,16 +29,6 @@ from tests.records_support import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def approved(office, officer, witness, supervisor, notices):
-    return approve(two_child_election(office, officer, witness), supervisor)
-
-
 def sealed_bytes(election) -> bytes:
     return sealing.sealed_pdf_bytes(SealedRecord.objects.get(election=election))
 

@@ -8,29 +8,11 @@ import io
 import re
 from dataclasses import dataclass, field
 
-import pytest
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject
 
 from elections.models import SealedRecord
-from elections.records import sealing, verification
-from tests.records_support import approve, two_child_election
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def approved(office, officer, witness, supervisor, notices):
-    return approve(two_child_election(office, officer, witness), supervisor)
-
-
-@pytest.fixture
-def sealed(approved) -> bytes:
-    return sealing.sealed_pdf_bytes(SealedRecord.objects.get(election=approved))
-
+from elections.records import verification
 
 # --- Reading the structure tree back ------------------------------------------------------------
 

@@ -44,11 +44,6 @@ PAGES = (
 SEALED = {"approved", "superseded"}
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def auditor(db):
     return make_auditor(username="auditor")

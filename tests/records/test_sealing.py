@@ -16,16 +16,6 @@ from tests.factories import ChildDataFactory, ElectionFactory, fresh
 from tests.records_support import approve, two_child_election
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def approved(office, officer, witness, supervisor, notices):
-    return approve(two_child_election(office, officer, witness), supervisor)
-
-
 def stored_bytes(election) -> bytes:
     return sealing.sealed_pdf_bytes(SealedRecord.objects.get(election=election))
 

@@ -23,16 +23,6 @@ from tests.records_support import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def approved(office, officer, witness, supervisor, notices):
-    return approve(two_child_election(office, officer, witness), supervisor)
-
-
 @pytest.fixture
 def record(approved):
     return SealedRecord.objects.get(election=approved)

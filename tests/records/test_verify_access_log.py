@@ -2,29 +2,11 @@
 
 import io
 
-import pytest
 from django.urls import reverse
 
-from elections.models import AccessLog, SealedRecord
+from elections.models import AccessLog
 from elections.models.audit import AccessAction
-from elections.records import sealing
 from tests.factories import make_auditor
-from tests.records_support import approve, two_child_election
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def approved(office, officer, witness, supervisor, notices):
-    return approve(two_child_election(office, officer, witness), supervisor)
-
-
-@pytest.fixture
-def sealed(approved) -> bytes:
-    return sealing.sealed_pdf_bytes(SealedRecord.objects.get(election=approved))
 
 
 def test_an_auditors_verification_on_the_shared_pages_enters_their_access_log(
