@@ -14,8 +14,11 @@ election that supersedes the approved one).
 
 Each example starts from the same elections (built once, rolled back after every example):
 two awaiting approval, two drafts and one approved. Approvals seal for real (pyHanko), which is
-slow, so they are few: the approve rule only succeeds when Hypothesis hits a supervisor with
-every part right.
+slow, so they are few: an approval that must succeed is made at most ``MAX_APPROVALS`` times per
+example; every attempt that must be refused (wrong person, office, status, password, warnings,
+attestation, a stale page) is always made. A refusal is a translated ``TransitionError``,
+``ValidationError`` or ``PermissionDenied``; anything else (a database constraint firing, a
+crash) fails the test.
 """
 
 import functools
