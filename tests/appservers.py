@@ -115,13 +115,16 @@ def _spawn(name: str, command: list[str], env: dict[str, str], log_dir: Path) ->
     return popen, log
 
 
-def start_server(name: str, env: dict[str, str], log_dir: Path, *, workers: int = 2) -> AppServer:
+def start_server(
+    name: str, env: dict[str, str], log_dir: Path, *, workers: int = 1, threads: int = 1
+) -> AppServer:
     """gunicorn with the repository's gunicorn.conf.py, on a free loopback port."""
     port = free_port()
     server_environment = {
         **env,
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_THREADS": str(threads),
         "GUNICORN_TIMEOUT": "120",
         "GUNICORN_GRACEFUL_TIMEOUT": "5",
         "GUNICORN_ACCESS_LOG": "-",
@@ -163,6 +166,23 @@ def start_worker(env: dict[str, str], log_dir: Path) -> Process:
         log_dir,
     )
     return Process(name="worker", popen=popen, log=log)
+
+
+def run_checked(command: list, *, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run a script of the repository; its output is the failure message when it fails."""
+    result = subprocess.run(
+        [str(part) for part in command],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, (
+        f"{command[0]} exited {result.returncode}:\n{result.stdout}{result.stderr}"
+    )
+    return result
 
 
 def wait_for(condition, *, timeout: float = 60, every: float = 0.2, what: str = "the condition"):

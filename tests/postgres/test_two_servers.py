@@ -25,28 +25,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 APPROVERS = 50
 
 
-@pytest.fixture(scope="module")
-def deployment(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Two app servers and the task worker, on the test database and one storage folder."""
-    var_dir = tmp_path_factory.mktemp("deployment")
-    with django_db_blocker.unblock():
-        env = appservers.server_env(
-            var_dir,
-            appservers.database_url(),
-            # Every export, however small, goes to the worker.
-            FORMSVC_EXPORT_STREAM_MAX="0",
-        )
-    started = []
-    try:
-        for name in ("server-a", "server-b"):
-            started.append(appservers.start_server(name, env, var_dir))
-        started.append(appservers.start_worker(env, var_dir))
-        yield {"a": started[0], "b": started[1], "worker": started[2], "var_dir": var_dir}
-    finally:
-        for process in started:
-            process.stop()
-
-
 @pytest.fixture(autouse=True)
 def _shared_storage(deployment, settings):
     # This test reads the stored files where the servers write them.
