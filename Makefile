@@ -75,9 +75,11 @@ screens: system-deps venv
 	DEBUG=1 $(PY) manage.py ensure_signing_key
 	env -u DATABASE_URL SCREENS_DIR=docs/screens $(PY) -m pytest -m browser tests/browser/test_gallery.py
 
-# tests/postgres and anything marked `postgres`, against a throwaway cluster (tests/pgcluster.py).
+# tests/postgres and anything marked `postgres`, against a throwaway cluster (tests/pgcluster.py),
+# with sealed PDFs and exports in a throwaway S3 store (tests/s3server.py): the app servers and
+# the task worker the scale-out and fault tests start share both, as a deployment would.
 test-postgres: venv
-	$(PY) -m pytest -p tests.pgcluster -m postgres
+	$(PY) -m pytest -p tests.pgcluster -p tests.s3server -m postgres
 
 check-messages:
 	@for lang in $(COMPLETE_LOCALES); do \

@@ -4,7 +4,8 @@ that talks to them over HTTP the way a tablet behind the TLS proxy would.
 
 The processes run production's settings (tests/server_settings.py adds only the test suite's
 password hasher), against the database the test itself sees, with one storage folder shared by
-every process of a test, as one object store would be.
+every process of a test: the run's S3 store when tests/s3server.py set one up (make test-postgres
+loads it), else one folder.
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ def server_env(var_dir: Path, db_url: str, **extra: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "FORMSVC_", "PYTEST", "GUNICORN_"))
+        # The run's storage settings (FORMSVC_STORAGE, AWS_*: tests/s3server.py) go through.
+        if not key.startswith(("DJANGO_", "PYTEST", "GUNICORN_"))
     }
     env.update(
         DJANGO_SETTINGS_MODULE="tests.server_settings",

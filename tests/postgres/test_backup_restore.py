@@ -6,7 +6,8 @@ import subprocess
 import sys
 
 import pytest
-from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from elections.models import SealedRecord
@@ -59,8 +60,10 @@ def test_a_backup_restored_into_a_fresh_database_verifies_every_sealed_record(
 
     # A stored PDF altered in storage afterwards: verify_record --all fails and names it.
     damaged = records[1]
-    path = settings.MEDIA_ROOT / damaged.pdf.name
-    path.write_bytes(path.read_bytes() + b"%tampered\n")
+    with default_storage.open(damaged.pdf.name) as stored:
+        altered = stored.read() + b"%tampered\n"
+    default_storage.delete(damaged.pdf.name)
+    assert default_storage.save(damaged.pdf.name, ContentFile(altered)) == damaged.pdf.name
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(SystemExit) as exited:
         call_command("verify_record", "--all", stdout=out, stderr=err)
