@@ -40,14 +40,13 @@ import json
 import random
 import time
 import uuid
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from elections import services
@@ -64,6 +63,7 @@ from elections.constants import (
     Status,
 )
 from elections.management import scale_names as names
+from elections.management.scale_rows import Table, reset_sequences
 from elections.models import (
     Child,
     Election,
@@ -79,6 +79,20 @@ from elections.models import (
     StaffProfile,
 )
 from elections.names import search_key
+
+_search_keys: dict[str, str] = {}
+
+
+def name_key(full_name: str) -> str:
+    """``search_key`` of a name made of clean words, a word at a time (each computed once)."""
+    parts = []
+    for word in full_name.split(" "):
+        key = _search_keys.get(word)
+        if key is None:
+            key = _search_keys[word] = search_key(word)
+        parts.append(key)
+    return " ".join(parts)
+
 
 USERNAME_PREFIX = "scale-"
 OFFICERS_PER_OFFICE = 20
@@ -218,24 +232,6 @@ def already_seeded() -> int:
     return get_user_model().objects.filter(username__startswith=USERNAME_PREFIX).count()
 
 
-@contextmanager
-def stamps_as_given():
-    """Let bulk_create keep the created/updated times given, instead of now."""
-    fields = [
-        Election._meta.get_field("created_at"),
-        Election._meta.get_field("updated_at"),
-        Parent._meta.get_field("created_at"),
-    ]
-    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
-    for f in fields:
-        f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, auto_now, auto_now_add in saved:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
-
-
 # --- History rows ---------------------------------------------------------------------------
 
 _HISTORY_OWN = {
@@ -248,40 +244,16 @@ _HISTORY_OWN = {
     "history_performer_name",
     "history_session_user_id",
 }
-_TRACKED: dict[type, list[str]] = {}
-_HISTORY_MODELS: dict[type, type] = {}
 
 
 def history_model(model):
-    """The historical model of ``model`` (reading ``model.history`` builds a manager each time)."""
-    if model not in _HISTORY_MODELS:
-        _HISTORY_MODELS[model] = model.history.model
-    return _HISTORY_MODELS[model]
+    return model.history.model
 
 
 def tracked_fields(model) -> list[str]:
-    if model not in _TRACKED:
-        fields = history_model(model)._meta.fields
-        _TRACKED[model] = [f.attname for f in fields if f.attname not in _HISTORY_OWN]
-    return _TRACKED[model]
-
-
-def values_of(obj) -> dict:
-    return {name: getattr(obj, name) for name in tracked_fields(type(obj))}
-
-
-def history_row(model, values: dict, *, at, kind="+", reason="", user, performer, session=None,
-                performer_name=""):  # fmt: skip
-    return history_model(model)(
-        **values,
-        history_date=at,
-        history_type=kind,
-        history_change_reason=reason,
-        history_user_id=user,
-        history_performed_by=performer,
-        history_performer_name=performer_name,
-        history_session_user_id=user if session is None else session,
-    )
+    """The fields simple-history copies into ``model``'s history (its exclusions left out)."""
+    fields = history_model(model)._meta.concrete_fields
+    return [f.attname for f in fields if f.attname not in _HISTORY_OWN]
 
 
 # --- Reference data ---------------------------------------------------------------------------
@@ -303,11 +275,28 @@ class Reference:
     notice_es: NoticeVersion
     signatures: list[tuple[bytes, str]]
     meanings: dict[tuple[str, str], tuple[str, str]]
+    attestation: str
+
+
+def _meanings() -> dict[tuple[str, str], tuple[str, str]]:
+    """What each signature means, (English as stored, as shown) by (role, language shown)."""
+    texts = {**services.SIGNATURE_MEANINGS, "refused": services.PARENT_NO_SIGNATURE_MEANING}
+    meanings = {}
+    for role, text in texts.items():
+        with translation.override("en"):
+            english = str(text)
+        for language in ("en", "es"):
+            with translation.override(language):
+                meanings[(role, language)] = (english, str(text))
+    return meanings
 
 
 def make_reference(
     *, password: str, rng: random.Random, write, load_notices, signature_image
 ) -> Reference:
+    """Offices, facilities, legal service providers, accounts and notices, through the ORM."""
+    from elections.workflow import APPROVAL_ATTESTATION
+
     load_notices()
     notice_en = NoticeVersion.objects.filter(language="en", is_current=True).order_by("-pk")[0]
     notice_es = NoticeVersion.objects.filter(language="es", is_current=True).order_by("-pk")[0]
@@ -315,17 +304,20 @@ def make_reference(
         pk__in=[notice_en.pk, notice_es.pk], first_shown_at__isnull=True
     ).update(first_shown_at=timezone.now() - timedelta(days=HISTORY_DAYS + 1))
 
-    offices = FieldOffice.objects.bulk_create(
+    FieldOffice.objects.bulk_create(
         [FieldOffice(code=code, name=name, time_zone=tz) for code, name, tz in OFFICES]
     )
     offices = list(FieldOffice.objects.filter(code__in=OFFICE_CODES).order_by("code"))
-    facilities = Facility.objects.bulk_create(
+    Facility.objects.bulk_create(
         [
             Facility(office=office, name=f"{office.name.removesuffix(' Field Office')} {kind}")
             for office in offices
             for kind in FACILITIES[:2]
         ]
     )
+    facilities: dict[int, list[int]] = {}
+    for facility in Facility.objects.filter(office__in=offices).order_by("pk"):
+        facilities.setdefault(facility.office_id, []).append(facility.pk)
     LegalServiceProvider.objects.bulk_create(
         [
             LegalServiceProvider(
@@ -345,45 +337,44 @@ def make_reference(
             )
         ]
     )
-    by_office_facilities: dict[int, list[int]] = {}
-    for facility in facilities:
-        by_office_facilities.setdefault(facility.office_id, []).append(facility.pk)
 
     # One hash for every account: hashing is what made seed_demo slow.
     encoded = make_password(password)
     User = get_user_model()
     usernames = scale_usernames()
-    users, profiles = [], []
-    office_by_code = {office.code: office for office in offices}
-    for role, names_of_role in usernames.items():
-        for username in names_of_role:
-            users.append(
-                User(
-                    username=username,
-                    first_name=STAFF_FIRST[rng.randrange(len(STAFF_FIRST))],
-                    last_name=STAFF_LAST[rng.randrange(len(STAFF_LAST))],
-                    email=f"{username}@formsvc.example",
-                    is_staff=role == Role.SUPERVISOR,
-                    password=encoded,
-                )
+    User.objects.bulk_create(
+        [
+            User(
+                username=username,
+                first_name=STAFF_FIRST[rng.randrange(len(STAFF_FIRST))],
+                last_name=STAFF_LAST[rng.randrange(len(STAFF_LAST))],
+                email=f"{username}@formsvc.example",
+                is_staff=role == Role.SUPERVISOR,
+                password=encoded,
             )
-    User.objects.bulk_create(users, batch_size=500)
+            for role, of_role in usernames.items()
+            for username in of_role
+        ],
+        batch_size=500,
+    )
     created = {u.username: u for u in User.objects.filter(username__startswith=USERNAME_PREFIX)}
-    officers: dict[int, list[Staff]] = {}
-    supervisors: dict[int, list[Staff]] = {}
+    office_by_code = {office.code: office for office in offices}
     titles = {
         Role.OFFICER: "Deportation Officer",
         Role.SUPERVISOR: "Supervisory Detention and Deportation Officer",
         Role.AUDITOR: "Records Compliance Auditor",
     }
-    for role, names_of_role in usernames.items():
-        for username in names_of_role:
+    officers: dict[int, list[Staff]] = {}
+    supervisors: dict[int, list[Staff]] = {}
+    profiles = []
+    for role, of_role in usernames.items():
+        for username in of_role:
             user = created[username]
             office = None
             if role != Role.AUDITOR:
                 office = office_by_code[username.split("-")[2].upper()]
-                target = officers if role == Role.OFFICER else supervisors
-                target.setdefault(office.pk, []).append(
+                team = officers if role == Role.OFFICER else supervisors
+                team.setdefault(office.pk, []).append(
                     Staff(user.pk, f"{user.first_name} {user.last_name}")
                 )
             profiles.append(
@@ -391,75 +382,120 @@ def make_reference(
             )
     StaffProfile.objects.bulk_create(profiles, batch_size=500)
     now = timezone.now()
-    for model, rows in ((StaffProfile, profiles), (FieldOffice, offices)):
+    for model, objects in (
+        (StaffProfile, StaffProfile.objects.filter(user__in=created.values())),
+        (FieldOffice, offices),
+        (Facility, Facility.objects.filter(office__in=offices)),
+        (LegalServiceProvider, LegalServiceProvider.objects.filter(office__in=offices)),
+    ):
+        names_ = tracked_fields(model)
         history_model(model).objects.bulk_create(
-            [history_row(model, values_of(row), at=now, user=None, performer="") for row in rows],
+            [
+                history_model(model)(
+                    **{name: getattr(obj, name) for name in names_},
+                    history_date=now,
+                    history_type="+",
+                    history_change_reason="created by seed_scale",
+                )
+                for obj in objects
+            ],
             batch_size=500,
         )
-    write(f"{len(offices)} field offices, {len(users)} accounts (one password hash)")
-
-    meanings = {}
-    for role, text in services.SIGNATURE_MEANINGS.items():
-        for language in ("en", "es"):
-            with translation.override("en"):
-                english = str(text)
-            with translation.override(language):
-                meanings[(role, language)] = (english, str(text))
-    for language in ("en", "es"):
-        with translation.override("en"):
-            english = str(services.PARENT_NO_SIGNATURE_MEANING)
-        with translation.override(language):
-            meanings[("refused", language)] = (english, str(services.PARENT_NO_SIGNATURE_MEANING))
-    images = [signature_image(random.Random(n)) for n in range(12)]
+    write(f"{len(offices)} field offices, {len(created)} accounts (one password hash)")
+    with translation.override("en"):
+        attestation = str(APPROVAL_ATTESTATION)
     return Reference(
         offices=offices,
-        facilities=by_office_facilities,
+        facilities=facilities,
         officers=officers,
         supervisors=supervisors,
         notice_en=notice_en,
         notice_es=notice_es,
-        signatures=images,
-        meanings=meanings,
+        signatures=[signature_image(random.Random(n)) for n in range(12)],
+        meanings=_meanings(),
+        attestation=attestation,
     )
 
 
-# --- One batch of elections ---------------------------------------------------------------------
+# --- Elections, as rows ---------------------------------------------------------------------------
+
+#: What an election's first history row leaves out: everything the officer records later.
+ELECTION_BLANK = {
+    "status": Status.DRAFT,
+    "notice_language": "",
+    "notice_version_id": None,
+    "notice_version_en_id": None,
+    "delivery_mode": "",
+    "witness_id": None,
+    "notice_delivered_at": None,
+    "legal_contact_given": "",
+    "submitted_at": None,
+    "submitted_by_id": None,
+    "returned_at": None,
+    "returned_by_id": None,
+    "return_reason": "",
+    "approved_at": None,
+    "approved_by_id": None,
+    "approval_attestation": "",
+    "acknowledged_warnings": [],
+    "voided_at": None,
+    "voided_by_id": None,
+    "void_reason": "",
+    "superseded_at": None,
+    "identity_method": "",
+    "identity_document": "",
+    "identity_verified_by_id": None,
+    "identity_verified_at": None,
+}
+IDENTITY = ("identity_method", "identity_document", "identity_verified_by_id",
+            "identity_verified_at")  # fmt: skip
+NOTICE_CHOSEN = ("notice_language", "notice_version_id", "notice_version_en_id", "delivery_mode",
+                 "witness_id")  # fmt: skip
+#: Languages whose parents are given the English notice through an interpreter.
+ENGLISH_NOTICE = frozenset({"en", "ht", "pt", "pa", "ro", "ar"})
 
 
-@dataclass
-class Batch:
-    parents: list = field(default_factory=list)
-    children: list = field(default_factory=list)
-    links: list = field(default_factory=list)
-    elections: list = field(default_factory=list)
-    covered: list = field(default_factory=list)
-    signatures: list = field(default_factory=list)
-    interpreters: list = field(default_factory=list)
-    history: dict = field(default_factory=dict)
-    # History of rows whose id the database gives: (model, row, overrides, history_row kwargs).
-    later: list = field(default_factory=list)
+class Writer:
+    """The tables of one run; ``flush`` writes what is queued, in an order the triggers allow."""
 
-    def log(self, model, row) -> None:
-        self.history.setdefault(model, []).append(row)
+    #: Rows of an election before the election (module docstring); history last.
+    ORDER = (Parent, Child, ParentChild, ElectionChild, Signature, Interpreter, Election)
 
-    def log_later(self, model, row, overrides=None, **kwargs) -> None:
-        self.later.append((model, row, overrides or {}, kwargs))
+    def __init__(self):
+        self.tables = {model: Table(model) for model in self.ORDER}
+        self.history = {model: Table(history_model(model)) for model in self.ORDER}
+        self.tracked = {model: tracked_fields(model) for model in self.ORDER}
 
-    def write(self, batch_size: int = 2000) -> None:
-        """One transaction; the rows of an election before the election (module docstring)."""
-        with transaction.atomic():
-            Parent.objects.bulk_create(self.parents, batch_size=batch_size)
-            Child.objects.bulk_create(self.children, batch_size=batch_size)
-            ParentChild.objects.bulk_create(self.links, batch_size=batch_size)
-            ElectionChild.objects.bulk_create(self.covered, batch_size=batch_size)
-            Signature.objects.bulk_create(self.signatures, batch_size=batch_size)
-            Interpreter.objects.bulk_create(self.interpreters, batch_size=batch_size)
-            # Within a batch, a replaced election before the one that replaces it.
-            Election.objects.bulk_create(self.elections, batch_size=batch_size)
-            for model, row, overrides, kwargs in self.later:
-                self.log(model, history_row(model, {**values_of(row), **overrides}, **kwargs))
-            for model, rows in self.history.items():
-                history_model(model).objects.bulk_create(rows, batch_size=batch_size)
+    def add(self, model, values: dict) -> dict:
+        return self.tables[model].row(values)
+
+    def log(self, model, row: dict, *, at, reason, user, performer, session, kind="+",
+            overrides=None) -> None:  # fmt: skip
+        """A history row of ``row`` as it stood at ``at`` (with ``overrides``)."""
+        values = {name: row[name] for name in self.tracked[model]}
+        if overrides:
+            values.update(overrides)
+        values.update(
+            history_id=None,
+            history_date=at,
+            history_type=kind,
+            history_change_reason=reason,
+            history_user_id=user,
+            history_performed_by=performer,
+            history_performer_name="",
+            history_session_user_id=session,
+        )
+        self.history[model].row(values)
+
+    def flush(self) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            for model in self.ORDER:
+                self.tables[model].flush(cursor)
+            for model in self.ORDER:
+                self.history[model].flush(cursor)
+
+    def finish(self) -> None:
+        reset_sequences([*self.ORDER, *(history_model(model) for model in self.ORDER)])
 
 
 def _uuid(rng: random.Random) -> uuid.UUID:
@@ -481,21 +517,27 @@ def _years_before(today: date, years: int, days: int) -> date:
     return born - timedelta(days=days)
 
 
-def consent_digest(election: Election, covered: list, children: dict) -> str:
-    """``rules.parent_consent_digest`` from the rows in memory (no query)."""
+def reference_of(election_id: uuid.UUID) -> str:
+    """``Election.reference`` of an id."""
+    return f"E-{election_id.hex[:8].upper()}"
 
-    def notice(version):
+
+def consent_digest(election: dict, notices: dict, covered: list, names_by_child: dict) -> str:
+    """``rules.parent_consent_digest`` of rows in memory (no query)."""
+
+    def notice(pk):
+        version = notices.get(pk)
         return None if version is None else [str(version.pk), version.language, version.sha256]
 
     facts = {
-        "election": str(election.pk),
-        "notice": notice(election.notice_version),
-        "notice_en": notice(election.notice_version_en),
-        "language": election.notice_language,
-        "delivery": election.delivery_mode,
+        "election": str(election["id"]),
+        "notice": notice(election["notice_version_id"]),
+        "notice_en": notice(election["notice_version_en_id"]),
+        "language": election["notice_language"],
+        "delivery": election["delivery_mode"],
         "children": sorted(
-            [str(item.child_id), children[item.child_id].full_name, item.decision or ""]
-            + [item.decided_at.isoformat() if item.decided_at else ""]
+            [str(item["child_id"]), names_by_child[item["child_id"]], item["decision"] or ""]
+            + [item["decided_at"].isoformat() if item["decided_at"] else ""]
             for item in covered
         ),
     }
@@ -503,22 +545,35 @@ def consent_digest(election: Election, covered: list, children: dict) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+@dataclass
+class Family:
+    parent: dict
+    children: list  # of (child row, link row)
+    office: FieldOffice
+    officer: Staff
+    witness: Staff
+    supervisor: Staff
+
+
 class Generator:
     """Draws families and their elections, deterministically from ``seed``."""
 
-    def __init__(self, reference: Reference, *, seed: int, now: datetime):
+    def __init__(self, reference: Reference, writer: Writer, *, seed: int, now: datetime):
         self.ref = reference
+        self.out = writer
         self.rng = random.Random(seed)
         self.now = now
-        self.parent_index = 0
+        self.parents = 0
         self.child_index = 0
         self.profiles = names.Weighted(PROFILES)
         self.stages = names.Weighted(DRAFT_STAGES)
         self.evidence = names.Weighted(EVIDENCE)
+        self.notices = {reference.notice_en.pk: reference.notice_en,
+                        reference.notice_es.pk: reference.notice_es}  # fmt: skip
 
     # -- people --
 
-    def parent(self, batch: Batch, office, officer: Staff, at: datetime):
+    def family_people(self, office, officer: Staff, at: datetime):
         rng = self.rng
         country, language = names.ORIGINS.draw(rng)
         woman = rng.random() < 0.62
@@ -530,85 +585,73 @@ class Generator:
             given = names.given_names(rng, woman)
             first, second = names.hispanic_surnames(rng, mayan=language not in ("es", "en"))
             full_name = f"{given} {first} {second}"
-            # The children's second surname is the other parent's.
+            # The children's surnames: the father's first surname, then the mother's.
             other, _unused = names.hispanic_surnames(rng)
-            child_surname = f"{first} {other}" if not woman else f"{other} {first}"
+            child_surname = f"{other} {first}" if woman else f"{first} {other}"
         today = at.date()
-        parent = Parent(
-            id=_uuid(rng),
-            a_number=parent_a_number(self.parent_index),
-            full_name=full_name,
-            search_name=search_key(full_name),
-            date_of_birth=_years_before(today, rng.randint(20, 48), rng.randint(0, 364)),
-            country_of_citizenship=country,
-            primary_language=language,
-            created_at=at,
-        )
-        self.parent_index += 1
-        batch.parents.append(parent)
-        batch.log(
+        parent = self.out.add(
             Parent,
-            history_row(
-                Parent,
-                values_of(parent),
-                at=at,
-                reason="parent recorded",
-                user=officer.id,
-                performer=Performer.STAFF,
-            ),  # fmt: skip
+            {
+                "id": _uuid(rng),
+                "a_number": parent_a_number(self.parents),
+                "full_name": full_name,
+                "search_name": name_key(full_name),
+                "date_of_birth": _years_before(today, rng.randint(20, 48), rng.randint(0, 364)),
+                "country_of_citizenship": country,
+                "primary_language": language,
+                "created_at": at,
+            },
         )
+        self.parents += 1
+        self.out.log(Parent, parent, at=at, reason="parent recorded", user=officer.id,
+                     performer=Performer.STAFF, session=officer.id)  # fmt: skip
         count = rng.choices((1, 2, 3, 4), weights=(45, 33, 15, 7))[0]
-        children, used = [], set()
         relationship = Relationship.MOTHER if woman else Relationship.FATHER
         if rng.random() < 0.02:
             relationship = Relationship.LEGAL_GUARDIAN
+        children, used = [], set()
         for _n in range(count):
-            girl = rng.random() < 0.5
-            first_name = names.child_given_name(rng, girl, used)
+            first_name = names.child_given_name(rng, rng.random() < 0.5, used)
             used.add(first_name)
             kind, place = names.PLACE.draw(rng)
             name = f"{first_name} {child_surname}"
-            child = Child(
-                id=_uuid(rng),
-                a_number=(
-                    child_a_number(self.child_index)
-                    if rng.random() < CHILD_A_NUMBER_SHARE
-                    else None
-                ),
-                full_name=name,
-                search_name=search_key(name),
-                date_of_birth=_years_before(today, rng.randint(0, 17), rng.randint(1, 364)),
-                location_kind=kind,
-                location_name=place,
+            known = rng.random() < CHILD_A_NUMBER_SHARE
+            child = self.out.add(
+                Child,
+                {
+                    "id": _uuid(rng),
+                    "a_number": child_a_number(self.child_index) if known else None,
+                    "full_name": name,
+                    "search_name": name_key(name),
+                    "date_of_birth": _years_before(today, rng.randint(0, 17), rng.randint(1, 364)),
+                    "location_kind": kind,
+                    "location_name": place,
+                },
             )
             self.child_index += 1
             evidence = self.evidence.draw(rng)
-            link = ParentChild(
-                parent_id=parent.id,
-                child_id=child.id,
-                relationship=relationship,
-                evidence=evidence,
-                evidence_note=EVIDENCE_NOTES[evidence],
+            link = self.out.add(
+                ParentChild,
+                {
+                    "parent_id": parent["id"],
+                    "child_id": child["id"],
+                    "relationship": relationship,
+                    "evidence": evidence,
+                    "evidence_note": EVIDENCE_NOTES[evidence],
+                },
             )
-            batch.children.append(child)
-            batch.links.append(link)
-            batch.log(
-                Child,
-                history_row(
-                    Child,
-                    values_of(child),
-                    at=at,
-                    reason="child recorded",
-                    user=officer.id,
-                    performer=Performer.STAFF,
-                ),  # fmt: skip
-            )
+            for model, row, reason in (
+                (Child, child, "child recorded"),
+                (ParentChild, link, "relationship to parent recorded"),
+            ):
+                self.out.log(model, row, at=at, reason=reason, user=officer.id,
+                             performer=Performer.STAFF, session=officer.id)  # fmt: skip
             children.append((child, link))
         return parent, children
 
     # -- one family --
 
-    def family(self, batch: Batch, *, pair_allowed: bool = True) -> int:
+    def family(self, *, pair_allowed: bool = True) -> int:
         """One family's election(s); returns how many elections were written."""
         rng = self.rng
         profile = self.profiles.draw(rng)
@@ -616,16 +659,16 @@ class Generator:
             profile = "approved"
         office = self.ref.offices[rng.randrange(len(self.ref.offices))]
         tz = ZoneInfo(office.time_zone)
-        team = self.ref.officers[office.pk]
-        officer, witness = rng.sample(team, 2)
+        officer, witness = rng.sample(self.ref.officers[office.pk], 2)
         supervisor = rng.choice(self.ref.supervisors[office.pk])
         is_open = profile.startswith(("submitted", "returned", "draft"))
         days_ago = rng.randint(0, OPEN_DAYS) if is_open else rng.randint(3, HISTORY_DAYS)
         day = (self.now - timedelta(days=days_ago)).astimezone(tz).date()
         start = _office_hours(rng, day, tz)
         if start > self.now - timedelta(hours=6):
-            start = self.now - timedelta(hours=rng.randint(6, 48))
-        parent, children = self.parent(batch, office, officer, start)
+            start = self.now - timedelta(hours=rng.uniform(6, 48))
+        parent, children = self.family_people(office, officer, start)
+        family = Family(parent, children, office, officer, witness, supervisor)
         stage = "submitted"
         if profile == "draft":
             stage = self.stages.draw(rng)
@@ -634,372 +677,308 @@ class Generator:
         consult = profile in ("approved_consult", "supersede") or (
             profile in ("submitted", "draft") and rng.random() < 0.06
         )
-        first = self.election(
-            batch,
-            office=office,
-            parent=parent,
-            children=children,
-            officer=officer,
-            witness=witness,
-            supervisor=supervisor,
-            start=start,
-            stage=stage,
-            profile=profile,
-            consult=consult,
-        )
+        first = self.election(family, start=start, stage=stage, profile=profile, consult=consult)
         if profile != "supersede":
             return 1
         # The parent spoke with a lawyer: a new election replaces the approved consult.
-        later = first.approved_at + timedelta(days=rng.randint(2, 30))
+        later = first["approved_at"] + timedelta(days=rng.randint(2, 30))
         later = _office_hours(rng, later.astimezone(tz).date(), tz)
-        later = min(later, self.now - timedelta(hours=2))
-        later = max(later, first.approved_at + timedelta(hours=1))
-        self.election(
-            batch,
-            office=office,
-            parent=parent,
-            children=children,
-            officer=officer,
-            witness=witness,
-            supervisor=supervisor,
-            start=later,
-            stage="submitted",
-            profile="approved",
-            consult=False,
-            replaces=first,
+        later = max(
+            min(later, self.now - timedelta(hours=3)), first["approved_at"] + timedelta(hours=1)
         )
+        self.election(family, start=later, stage="submitted", profile="approved", consult=False,
+                      replaces=first)  # fmt: skip
         return 2
 
-    def election(self, batch, *, office, parent, children, officer, witness, supervisor, start,
-                 stage, profile, consult, replaces=None) -> Election:  # fmt: skip
-        rng = self.rng
-        ref = self.ref
+    def election(self, family: Family, *, start, stage, profile, consult, replaces=None) -> dict:
+        rng, ref, out = self.rng, self.ref, self.out
+        officer, witness, supervisor = family.officer, family.witness, family.supervisor
         reached = STAGE_ORDER.index(stage)
-        language = parent.primary_language
+        language = family.parent["primary_language"]
         interpreted = language not in ("es", "en")
-        notice_language = (
-            "en" if language == "en" or language in ("ht", "pt", "pa", "ro", "ar") else "es"
-        )
+        notice_language = "en" if language in ENGLISH_NOTICE else "es"
         if interpreted:
-            delivery = rng.choices(
-                [DeliveryMode.INTERPRETER_TELEPHONE, DeliveryMode.INTERPRETER_IN_PERSON],
-                weights=(70, 30),
-            )[0]
+            delivery = rng.choices([DeliveryMode.INTERPRETER_TELEPHONE,
+                                    DeliveryMode.INTERPRETER_IN_PERSON], weights=(70, 30))[0]  # fmt: skip
         else:
-            delivery = rng.choices(
-                [DeliveryMode.PARENT_READ, DeliveryMode.OFFICER_READ], weights=(70, 30)
-            )[0]
+            delivery = rng.choices([DeliveryMode.PARENT_READ, DeliveryMode.OFFICER_READ],
+                                   weights=(70, 30))[0]  # fmt: skip
         method = rng.choice(list(IdentityMethod))
-        election = Election(
-            id=_uuid(rng),
-            office_id=office.pk,
-            facility_id=rng.choice(ref.facilities[office.pk]),
-            parent_id=parent.id,
-            status=Status.DRAFT,
-            presented_by_id=officer.id,
-            created_at=start,
-            identity_method=method,
-            identity_document=IDENTITY_DOCUMENTS[method],
-            identity_verified_by_id=officer.id,
-            identity_verified_at=start + timedelta(minutes=rng.uniform(1, 6)),
-            supersedes=replaces,
-        )
-        t = election.identity_verified_at
+        election_id = _uuid(rng)
+        e = {
+            "id": election_id,
+            "office_id": family.office.pk,
+            "facility_id": rng.choice(ref.facilities[family.office.pk]),
+            "parent_id": family.parent["id"],
+            "status": Status.DRAFT,
+            "presented_by_id": officer.id,
+            "created_at": start,
+            "identity_method": method,
+            "identity_document": IDENTITY_DOCUMENTS[method],
+            "identity_verified_by_id": officer.id,
+            "identity_verified_at": start + timedelta(minutes=rng.uniform(1, 6)),
+            "supersedes_id": replaces["id"] if replaces else None,
+            "acknowledged_warnings": [],
+        }
+        # (time, reason, performer, user, updates: field names of e, or a dict)
+        events = [(e["identity_verified_at"], "parent identity verified", Performer.STAFF,
+                   officer.id, IDENTITY)]  # fmt: skip
         if reached >= STAGE_ORDER.index("notice"):
-            election.notice_language = notice_language
-            election.notice_version = ref.notice_es if notice_language == "es" else ref.notice_en
-            election.notice_version_en = ref.notice_en if notice_language == "es" else None
-            election.delivery_mode = delivery
-            election.witness_id = witness.id
-            election.notice_delivered_at = t + timedelta(minutes=rng.uniform(4, 12))
-        fast = rng.random() < 0.05
-        decided_at = None
-        if election.notice_delivered_at is not None:
-            minutes = rng.uniform(8, 28) if fast else rng.uniform(32, 140)
-            decided_at = election.notice_delivered_at + timedelta(minutes=minutes)
-        covered = []
-        child_rows = {}
-        for position, (child, _link) in enumerate(children):
-            child_rows[child.id] = child
-            item = ElectionChild(election_id=election.id, child_id=child.id, position=position)
-            if reached >= STAGE_ORDER.index("decided"):
-                item.decision = (
-                    Decision.CONSULT
-                    if consult
-                    else rng.choices([Decision.REUNIFY, Decision.WAIVE], weights=(78, 22))[0]
-                )
-                item.decided_at = decided_at + timedelta(seconds=rng.randint(0, 180) * position)
-            covered.append(item)
-        if consult and reached >= STAGE_ORDER.index("decided"):
-            election.legal_contact_given = LEGAL_CONTACT
-        # The events of the election's history: (time, reason, performer, user, updates).
-        events = []
-        added = start + timedelta(minutes=rng.uniform(0.5, 1))
-        signed_at = None
-        if reached >= STAGE_ORDER.index("notice"):
-            events.append((election.notice_delivered_at - timedelta(minutes=1),
-                           "notice, delivery and witness chosen", Performer.STAFF, officer.id,
-                           ["notice_language", "notice_version_id", "notice_version_en_id",
-                            "delivery_mode", "witness_id"]))  # fmt: skip
-            events.append((election.notice_delivered_at, "notice shown to the parent",
-                           Performer.PARENT, officer.id, ["notice_delivered_at"]))  # fmt: skip
-        if election.legal_contact_given:
-            events.append((decided_at, "legal contact recorded", Performer.STAFF, officer.id,
-                           ["legal_contact_given"]))  # fmt: skip
-        interpreter = None
-        if interpreted and reached >= STAGE_ORDER.index("notice"):
-            telephone = delivery == DeliveryMode.INTERPRETER_TELEPHONE
-            interpreter = Interpreter(
-                election_id=election.id,
-                full_name=" ".join(
-                    [names.given_names(rng, rng.random() < 0.5), *names.hispanic_surnames(rng)]
-                ),
-                id_or_employer=rng.choice(INTERPRETER_SERVICES).format(n=rng.randint(100, 399999)),
-                language=language,
-                operator_id=f"OP-{rng.randint(10000, 99999)}" if telephone else "",
+            notice = ref.notice_es if notice_language == "es" else ref.notice_en
+            e.update(
+                notice_language=notice_language,
+                notice_version_id=notice.pk,
+                notice_version_en_id=ref.notice_en.pk if notice_language == "es" else None,
+                delivery_mode=delivery,
+                witness_id=witness.id,
+                notice_delivered_at=e["identity_verified_at"]
+                + timedelta(minutes=rng.uniform(4, 12)),
             )
-            batch.interpreters.append(interpreter)
-            batch.log_later(
-                Interpreter, interpreter,
-                            at=election.notice_delivered_at - timedelta(seconds=30),
-                            reason="interpreter recorded", user=officer.id,
-                            performer=Performer.STAFF)  # fmt: skip
-        refused = profile == "submitted_refused"
-        signatures = []
+            events.append((e["notice_delivered_at"] - timedelta(minutes=1),
+                           "notice, delivery and witness chosen", Performer.STAFF, officer.id,
+                           NOTICE_CHOSEN))  # fmt: skip
+            events.append((e["notice_delivered_at"], "notice shown to the parent",
+                           Performer.PARENT, officer.id, ("notice_delivered_at",)))  # fmt: skip
+        fast = rng.random() < 0.05
+        decided = reached >= STAGE_ORDER.index("decided")
+        decided_at = None
+        if decided:
+            minutes = rng.uniform(8, 28) if fast else rng.uniform(32, 140)
+            decided_at = e["notice_delivered_at"] + timedelta(minutes=minutes)
+        covered = []
+        for position, (child, _link) in enumerate(family.children):
+            decision = None
+            if decided:
+                decision = Decision.CONSULT if consult else rng.choices(
+                    [Decision.REUNIFY, Decision.WAIVE], weights=(78, 22))[0]  # fmt: skip
+            covered.append(
+                {
+                    "id": None,
+                    "election_id": election_id,
+                    "child_id": child["id"],
+                    "position": position,
+                    "decision": decision,
+                    "decided_at": (
+                        decided_at + timedelta(seconds=rng.randint(0, 180) * position)
+                        if decided
+                        else None
+                    ),
+                }
+            )
+        if consult and decided:
+            e["legal_contact_given"] = LEGAL_CONTACT
+            events.append((decided_at, "legal contact recorded", Performer.STAFF, officer.id,
+                           ("legal_contact_given",)))  # fmt: skip
+        interpreter = None
+        telephone = delivery == DeliveryMode.INTERPRETER_TELEPHONE
+        if interpreted and reached >= STAGE_ORDER.index("notice"):
+            interpreter = out.add(
+                Interpreter,
+                {
+                    "election_id": election_id,
+                    "full_name": " ".join(
+                        [names.given_names(rng, rng.random() < 0.5), *names.hispanic_surnames(rng)]
+                    ),  # fmt: skip
+                    "id_or_employer": rng.choice(INTERPRETER_SERVICES).format(
+                        n=rng.randint(100, 399999)
+                    ),
+                    "language": language,
+                    "operator_id": f"OP-{rng.randint(10000, 99999)}" if telephone else "",
+                },
+            )
+            out.log(Interpreter, interpreter, at=e["notice_delivered_at"] - timedelta(seconds=30),
+                    reason="interpreter recorded", user=officer.id, performer=Performer.STAFF,
+                    session=officer.id)  # fmt: skip
+        signatures = []  # (row, reason, performer, user)
         if reached >= STAGE_ORDER.index("signed"):
-            signed_at = max(item.decided_at for item in covered) + timedelta(
+            refused = profile == "submitted_refused"
+            signed_at = max(item["decided_at"] for item in covered) + timedelta(
                 minutes=rng.uniform(1, 4)
             )
+            shown = e["notice_language"]
             image, sha = ref.signatures[rng.randrange(len(ref.signatures))]
-            shown = election.notice_language
-            key = "refused" if refused else SignatureRole.PARENT
-            english, translated = ref.meanings[(key, shown)]
-            signatures.append(
-                (
-                    Signature(
-                        election_id=election.id,
-                        role=SignatureRole.PARENT,
-                        method=SignatureMethod.REFUSED if refused else SignatureMethod.DRAWN,
-                        printed_name=parent.full_name,
-                        image=None if refused else image,
-                        image_sha256="" if refused else sha,
-                        reason=REFUSAL_REASON if refused else "",
-                        meaning=english,
-                        meaning_translated=translated,
-                        signed_at=signed_at,
+            english, translated = ref.meanings[
+                ("refused" if refused else SignatureRole.PARENT, shown)
+            ]
+            signatures.append((
+                {
+                    "election_id": election_id,
+                    "role": SignatureRole.PARENT,
+                    "method": SignatureMethod.REFUSED if refused else SignatureMethod.DRAWN,
+                    "printed_name": family.parent["full_name"],
+                    "image": None if refused else image,
+                    "image_sha256": "" if refused else sha,
+                    "reason": REFUSAL_REASON if refused else "",
+                    "meaning": english,
+                    "meaning_translated": translated,
+                    "signed_at": signed_at,
+                    "covers_sha256": "" if refused else consent_digest(
+                        e, self.notices, covered,
+                        {child["id"]: child["full_name"] for child, _link in family.children},
                     ),
-                    f"parent signature: {'refused' if refused else 'drawn'}",
-                    Performer.PARENT,
-                    officer.id,
-                )
-            )
+                },
+                f"parent signature: {'refused' if refused else 'drawn'}",
+                Performer.PARENT,
+                officer.id,
+            ))  # fmt: skip
             if interpreter is not None:
-                telephone = delivery == DeliveryMode.INTERPRETER_TELEPHONE
                 image, sha = ref.signatures[rng.randrange(len(ref.signatures))]
                 english, translated = ref.meanings[(SignatureRole.INTERPRETER, shown)]
-                signatures.append(
-                    (
-                        Signature(
-                            election_id=election.id,
-                            role=SignatureRole.INTERPRETER,
-                            method=SignatureMethod.TELEPHONE
-                            if telephone
-                            else SignatureMethod.DRAWN,
-                            printed_name=interpreter.full_name,
-                            signer_id=officer.id if telephone else None,
-                            image=None if telephone else image,
-                            image_sha256="" if telephone else sha,
-                            reason=(
-                                f"Attested by telephone, operator ID {interpreter.operator_id}"
-                                if telephone
-                                else ""
-                            ),
-                            meaning=english,
-                            meaning_translated=translated,
-                            signed_at=signed_at + timedelta(minutes=1),
-                        ),
-                        "interpreter attestation",
-                        Performer.STAFF if telephone else Performer.INTERPRETER,
-                        officer.id,
-                    )
-                )
-        if reached >= STAGE_ORDER.index("ready"):
-            for role, person, minutes in (
-                (SignatureRole.WITNESS, witness, rng.uniform(2, 5)),
-                (SignatureRole.OFFICER, officer, rng.uniform(6, 9)),
-            ):
-                image, sha = ref.signatures[rng.randrange(len(ref.signatures))]
-                english, _shown = ref.meanings[(role, "en")]
-                signatures.append(
-                    (
-                        Signature(
-                            election_id=election.id,
-                            role=role,
-                            method=SignatureMethod.DRAWN,
-                            printed_name=person.name,
-                            signer_id=person.id,
-                            image=image,
-                            image_sha256=sha,
-                            password_confirmed=True,
-                            meaning=english,
-                            meaning_translated=english,
-                            signed_at=signed_at + timedelta(minutes=minutes),
-                        ),
+                signatures.append((
+                    {
+                        "election_id": election_id,
+                        "role": SignatureRole.INTERPRETER,
+                        "method": SignatureMethod.TELEPHONE if telephone else SignatureMethod.DRAWN,
+                        "printed_name": interpreter["full_name"],
+                        "signer_id": officer.id if telephone else None,
+                        "image": None if telephone else image,
+                        "image_sha256": "" if telephone else sha,
+                        "reason": (f"Attested by telephone, operator ID "
+                                   f"{interpreter['operator_id']}" if telephone else ""),
+                        "meaning": english,
+                        "meaning_translated": translated,
+                        "signed_at": signed_at + timedelta(minutes=1),
+                    },
+                    "interpreter attestation",
+                    Performer.STAFF if telephone else Performer.INTERPRETER,
+                    officer.id,
+                ))  # fmt: skip
+            if reached >= STAGE_ORDER.index("ready"):
+                for role, person, minutes in (
+                    (SignatureRole.WITNESS, witness, rng.uniform(2, 5)),
+                    (SignatureRole.OFFICER, officer, rng.uniform(6, 9)),
+                ):
+                    image, sha = ref.signatures[rng.randrange(len(ref.signatures))]
+                    english, _shown = ref.meanings[(role, "en")]
+                    signatures.append((
+                        {
+                            "election_id": election_id,
+                            "role": role,
+                            "method": SignatureMethod.DRAWN,
+                            "printed_name": person.name,
+                            "signer_id": person.id,
+                            "image": image,
+                            "image_sha256": sha,
+                            "password_confirmed": True,
+                            "meaning": english,
+                            "meaning_translated": english,
+                            "signed_at": signed_at + timedelta(minutes=minutes),
+                        },
                         f"{role} signed with password",
                         Performer.STAFF_PASSWORD,
                         person.id,
-                    )
-                )
-        if signatures and signatures[0][0].method == SignatureMethod.DRAWN:
-            signatures[0][0].covers_sha256 = consent_digest(election, covered, child_rows)
+                    ))  # fmt: skip
         # The supervisor's side.
-        last = signatures[-1][0].signed_at if signatures else None
         if reached >= STAGE_ORDER.index("submitted"):
-            submitted = last + timedelta(minutes=rng.uniform(1, 15))
+            submitted = signatures[-1][0]["signed_at"] + timedelta(minutes=rng.uniform(1, 15))
+            e.update(status=Status.SUBMITTED, submitted_at=submitted, submitted_by_id=officer.id)
             events.append((submitted, "submitted for approval", Performer.STAFF, officer.id,
                            {"status": Status.SUBMITTED, "submitted_at": submitted,
                             "submitted_by_id": officer.id}))  # fmt: skip
-            election.status = Status.SUBMITTED
-            election.submitted_at = submitted
-            election.submitted_by_id = officer.id
             if profile in ("returned", "approved_after_return", "submitted_after_return"):
                 returned = submitted + timedelta(hours=rng.uniform(1, 30))
                 reason = rng.choice(RETURN_REASONS)
-                election.status = Status.RETURNED
-                election.returned_at = returned
-                election.returned_by_id = supervisor.id
-                election.return_reason = reason
+                change = {"status": Status.RETURNED, "returned_at": returned,
+                          "returned_by_id": supervisor.id, "return_reason": reason}  # fmt: skip
+                e.update(change)
                 events.append((returned, f"returned: {reason}", Performer.STAFF, supervisor.id,
-                               {"status": Status.RETURNED, "returned_at": returned,
-                                "returned_by_id": supervisor.id,
-                                "return_reason": reason}))  # fmt: skip
+                               change))  # fmt: skip
                 if profile != "returned":
                     again = returned + timedelta(hours=rng.uniform(1, 20))
-                    election.status = Status.SUBMITTED
-                    election.submitted_at = again
+                    change = {"status": Status.SUBMITTED, "submitted_at": again}
+                    e.update(change)
                     events.append((again, "resubmitted after correction", Performer.STAFF,
-                                   officer.id, {"status": Status.SUBMITTED,
-                                                "submitted_at": again}))  # fmt: skip
+                                   officer.id, change))  # fmt: skip
             if profile.startswith("approved") or profile == "supersede":
-                approved = election.submitted_at + timedelta(hours=rng.uniform(0.5, 40))
+                approved = e["submitted_at"] + timedelta(hours=rng.uniform(0.5, 40))
                 approved = min(approved, self.now - timedelta(minutes=30))
-                approved = max(approved, election.submitted_at + timedelta(minutes=5))
-                warnings = []
-                if fast:
-                    n = int((max(i.decided_at for i in covered) - election.notice_delivered_at)
-                            / timedelta(minutes=1))  # fmt: skip
-                    warnings.append({"rule": "R13", "code": "fast_decision",
-                                     "message": f"The parent decided {n} minutes after the "
-                                     f"notice; the minimum is 30."})  # fmt: skip
-                if delivery == DeliveryMode.INTERPRETER_TELEPHONE:
-                    warnings.append({"rule": "R4", "code": "telephone_interpreter",
-                                     "message": "The notice was interpreted by telephone."})  # fmt: skip
-                for child, link in children:
-                    if link.evidence == RelationshipEvidence.NOT_VERIFIED:
-                        warnings.append({"rule": "R2", "code": "relationship_unverified",
-                                         "message": f"The relationship to {child.full_name} "
-                                         "is not verified."})  # fmt: skip
-                from elections.workflow import APPROVAL_ATTESTATION
-
-                with translation.override("en"):
-                    attestation = str(APPROVAL_ATTESTATION)
-                election.status = Status.APPROVED
-                election.approved_at = approved
-                election.approved_by_id = supervisor.id
-                election.approval_attestation = attestation
-                election.acknowledged_warnings = warnings
+                approved = max(approved, e["submitted_at"] + timedelta(minutes=5))
+                change = {"status": Status.APPROVED, "approved_at": approved,
+                          "approved_by_id": supervisor.id,
+                          "approval_attestation": ref.attestation,
+                          "acknowledged_warnings": self.warnings(e, covered, family, fast)}  # fmt: skip
+                e.update(change)
                 events.append((approved, "approved", Performer.STAFF_PASSWORD, supervisor.id,
-                               {"status": Status.APPROVED, "approved_at": approved,
-                                "approved_by_id": supervisor.id,
-                                "approval_attestation": attestation,
-                                "acknowledged_warnings": warnings}))  # fmt: skip
+                               change))  # fmt: skip
         if profile == "void":
-            voided = (election.notice_delivered_at or election.identity_verified_at) + timedelta(
+            voided = (e.get("notice_delivered_at") or e["identity_verified_at"]) + timedelta(
                 minutes=rng.uniform(3, 40)
             )
             reason = rng.choice(VOID_REASONS)
-            election.status = Status.VOID
-            election.voided_at = voided
-            election.voided_by_id = officer.id
-            election.void_reason = reason
-            events.append((voided, f"voided: {reason}", Performer.STAFF, officer.id,
-                           {"status": Status.VOID, "voided_at": voided, "voided_by_id": officer.id,
-                            "void_reason": reason}))  # fmt: skip
+            change = {"status": Status.VOID, "voided_at": voided, "voided_by_id": officer.id,
+                      "void_reason": reason}  # fmt: skip
+            e.update(change)
+            events.append((voided, f"voided: {reason}", Performer.STAFF, officer.id, change))
+        e["updated_at"] = events[-1][0]
+        e = out.add(Election, e)
         if replaces is not None:
-            # The replaced election, approved until now, is superseded (allowed by the triggers
-            # as a change of status, superseded_at and updated_at only; here written final).
-            replaces.status = Status.SUPERSEDED
-            replaces.superseded_at = election.approved_at
-            replaces.updated_at = election.approved_at
-            batch.log(
-                Election,
-                history_row(
-                    Election,
-                    values_of(replaces),
-                    at=election.approved_at,
-                    kind="~",
-                    reason=f"superseded by {election.reference}",
-                    user=supervisor.id,
-                    performer=Performer.STAFF_PASSWORD,
-                ),  # fmt: skip
-            )
-        # History of the election: from "started" to its last event, each row the state then.
-        final = values_of(election)
-        state = dict(final)
-        state.update(
-            status=Status.DRAFT, notice_language="", notice_version_id=None,
-            notice_version_en_id=None, delivery_mode="", witness_id=None,
-            notice_delivered_at=None, legal_contact_given="", submitted_at=None,
-            submitted_by_id=None, returned_at=None, returned_by_id=None, return_reason="",
-            approved_at=None, approved_by_id=None, approval_attestation="",
-            acknowledged_warnings=[], voided_at=None, voided_by_id=None, void_reason="",
-            superseded_at=None, identity_method="", identity_document="",
-            identity_verified_by_id=None, identity_verified_at=None, updated_at=start,
-        )  # fmt: skip
-        opening = (
-            f"election started to replace {replaces.reference}" if replaces else "election started"
-        )
-        rows = [history_row(Election, dict(state), at=start, reason=opening, user=officer.id,
-                            performer=Performer.STAFF)]  # fmt: skip
-        identity = ["identity_method", "identity_document", "identity_verified_by_id",
-                    "identity_verified_at"]  # fmt: skip
-        events.insert(0, (election.identity_verified_at, "parent identity verified",
-                          Performer.STAFF, officer.id, identity))  # fmt: skip
-        for at, reason, performer, user, updates in events:
-            if isinstance(updates, list):
-                updates = {name: final[name] for name in updates}
-            state.update(updates, updated_at=at)
-            rows.append(history_row(Election, dict(state), at=at, kind="~", reason=reason,
-                                    user=user, performer=performer, session=user))  # fmt: skip
-        for row in rows:
-            # Signed in on the device: the supervisor at review, the officer on the tablet.
-            row.history_session_user_id = (
-                supervisor.id if row.history_user_id == supervisor.id else officer.id
-            )
-        election.updated_at = rows[-1].history_date
-        for row in rows:
-            batch.log(Election, row)
-        for _child, link in children:
-            batch.log_later(ParentChild, link, at=start,
-                            reason="relationship to parent recorded", user=officer.id,
-                            performer=Performer.STAFF)  # fmt: skip
+            # The replaced election goes from approved to superseded when this one is approved:
+            # status, superseded_at and updated_at change, nothing else (as the triggers allow).
+            replaces.update(status=Status.SUPERSEDED, superseded_at=e["approved_at"],
+                            updated_at=e["approved_at"])  # fmt: skip
+            out.log(Election, replaces, at=e["approved_at"], kind="~",
+                    reason=f"superseded by {reference_of(election_id)}", user=supervisor.id,
+                    performer=Performer.STAFF_PASSWORD, session=supervisor.id)  # fmt: skip
+        self.election_history(e, events, start=start, family=family, replaces=replaces)
         if reached >= STAGE_ORDER.index("children"):
-            for position, item in enumerate(covered):
-                batch.covered.append(item)
-                batch.log_later(ElectionChild, item, {"decision": None, "decided_at": None},
-                                at=added + timedelta(seconds=20 * position),
-                                reason="child added to election", user=officer.id,
-                                performer=Performer.STAFF)  # fmt: skip
-                if item.decision:
-                    batch.log_later(ElectionChild, item, at=item.decided_at, kind="~",
-                                    reason=f"parent chose {item.decision}", user=officer.id,
-                                    performer=Performer.PARENT)  # fmt: skip
-        for sig, reason, performer, user in signatures:
-            batch.signatures.append(sig)
-            batch.log_later(Signature, sig, at=sig.signed_at, reason=reason,
-                            user=user, performer=performer, session=officer.id)  # fmt: skip
-        batch.elections.append(election)
-        return election
+            added = start + timedelta(minutes=rng.uniform(0.5, 1))
+            for item in covered:
+                item = out.add(ElectionChild, item)
+                out.log(ElectionChild, item,
+                        at=added + timedelta(seconds=20 * item["position"]),
+                        reason="child added to election", user=officer.id,
+                        performer=Performer.STAFF, session=officer.id,
+                        overrides={"decision": None, "decided_at": None})  # fmt: skip
+                if item["decision"]:
+                    out.log(ElectionChild, item, at=item["decided_at"], kind="~",
+                            reason=f"parent chose {item['decision']}", user=officer.id,
+                            performer=Performer.PARENT, session=officer.id)  # fmt: skip
+        for values, reason, performer, user in signatures:
+            row = out.add(Signature, values)
+            out.log(Signature, row, at=row["signed_at"], reason=reason, user=user,
+                    performer=performer, session=officer.id)  # fmt: skip
+        return e
+
+    def election_history(self, e: dict, events, *, start, family: Family, replaces) -> None:
+        """The election's history: one row per event, each the election as it stood then."""
+        officer, supervisor = family.officer, family.supervisor
+        state = {**e, **ELECTION_BLANK, "updated_at": start}
+        opening = (
+            f"election started to replace {reference_of(replaces['id'])}"
+            if replaces
+            else "election started"
+        )
+        self.out.log(Election, state, at=start, reason=opening, user=officer.id,
+                     performer=Performer.STAFF, session=officer.id)  # fmt: skip
+        for at, reason, performer, user, updates in events:
+            if not isinstance(updates, dict):
+                updates = {name: e[name] for name in updates}
+            state.update(updates, updated_at=at)
+            # Signed in on the device: the supervisor at review, the officer on the tablet.
+            session = supervisor.id if user == supervisor.id else officer.id
+            self.out.log(Election, state, at=at, kind="~", reason=reason, user=user,
+                         performer=performer, session=session)  # fmt: skip
+
+    def warnings(self, e: dict, covered: list, family: Family, fast: bool) -> list[dict]:
+        """What the supervisor acknowledged at approval, as ``rules.warnings`` words it."""
+        found = []
+        if fast:
+            minutes = int(
+                (max(item["decided_at"] for item in covered) - e["notice_delivered_at"])
+                / timedelta(minutes=1)
+            )
+            found.append({"rule": "R13", "code": "fast_decision",
+                          "message": f"The parent decided {minutes} minutes after the notice; "
+                          "the minimum is 30."})  # fmt: skip
+        if e["delivery_mode"] == DeliveryMode.INTERPRETER_TELEPHONE:
+            found.append({"rule": "R4", "code": "telephone_interpreter",
+                          "message": "The notice was interpreted by telephone."})  # fmt: skip
+        for child, link in family.children:
+            if link["evidence"] == RelationshipEvidence.NOT_VERIFIED:
+                found.append({"rule": "R2", "code": "relationship_unverified",
+                              "message": f"The relationship to {child['full_name']} is not "
+                              "verified."})  # fmt: skip
+        return found
 
 
 def seed(
@@ -1028,17 +1007,17 @@ def seed(
             load_notices=load_notices,
             signature_image=signature_image,
         )
-    generator = Generator(reference, seed=seed, now=timezone.now())
+    writer = Writer()
+    generator = Generator(reference, writer, seed=seed, now=timezone.now())
     made = 0
-    with stamps_as_given():
-        while made < elections:
-            batch = Batch()
-            target = min(batch_size, elections - made)
-            count = 0
-            while count < target:
-                count += generator.family(batch, pair_allowed=target - count > 1)
-            batch.write()
-            made += count
-            write(f"{made} elections")
+    while made < elections:
+        target = min(batch_size, elections - made)
+        count = 0
+        while count < target:
+            count += generator.family(pair_allowed=target - count > 1)
+        writer.flush()
+        made += count
+        write(f"{made} elections")
+    writer.finish()
     seconds = time.perf_counter() - began
-    return {"elections": made, "parents": generator.parent_index, "seconds": seconds}
+    return {"elections": made, "parents": generator.parents, "seconds": seconds}
