@@ -104,7 +104,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses what every middleware below produces (WhiteNoise answers static files above it,
+    # already compressed). Django's GZipMiddleware pads each response with random bytes (Heal The
+    # Breach) and Django masks CSRF tokens on every page, so compression does not open BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Keeps a session in use alive, writing its row at most once a minute (elections/middleware.py).
+    "elections.middleware.IdleExpiryMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, the first to read the body: a post over the limit gets its page back.
@@ -126,8 +132,18 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Each template is read and compiled once per process, then served from memory, under
+            # DEBUG too (`runserver` restarts when a template changes, so nothing is stale).
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -140,12 +156,20 @@ TEMPLATES = [
     },
 ]
 
+# PostgreSQL: each server process keeps its connection for DATABASE_CONN_MAX_AGE seconds instead
+# of opening one for every request (the TCP and authentication round trips cost more than most
+# pages' queries). Persistent connections rather than psycopg's pool: gunicorn's sync workers
+# (gunicorn.conf.py) serve one request at a time in one thread, so a pool would hold one connection
+# per process anyway, plus a pool thread. CONN_HEALTH_CHECKS tests a kept connection before a
+# request reuses it, so a database restart costs one reconnect, not a failed request. Count
+# workers x app servers against PostgreSQL's max_connections. SQLite opens a file: 0 by default.
+_DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
-        # A kept connection is tested before a request uses it: after PostgreSQL restarts, the
-        # first request gets a new connection instead of failing on the dead one.
+        _DATABASE_URL,
+        conn_max_age=env_int(
+            "DATABASE_CONN_MAX_AGE", 0 if _DATABASE_URL.startswith("sqlite") else 60
+        ),
         conn_health_checks=True,
     )
 }
@@ -190,9 +214,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
-# Tablets are shared and left on desks: an idle session ends after 15 minutes.
+# Tablets are shared and left on desks: an idle session ends after 15 minutes. The session row is
+# not rewritten on every request: elections.middleware.IdleExpiryMiddleware moves its expiry on at
+# most once every SESSION_REFRESH_SECONDS, so a session ends between 15 minutes less that interval
+# and 15 minutes after the last request, never later.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 15 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and not TESTING
@@ -319,6 +347,10 @@ FORMSVC_VERIFY_MAX_PDF_BYTES = env_int("FORMSVC_VERIFY_MAX_PDF_BYTES", 20 * 1024
 FORMSVC_VERIFY_MAX_FILES = env_int("FORMSVC_VERIFY_MAX_FILES", 500)
 FORMSVC_VERIFY_MAX_UNZIPPED_BYTES = env_int("FORMSVC_VERIFY_MAX_UNZIPPED_BYTES", 1024 * 1024 * 1024)
 FORMSVC_VERIFY_MAX_RATIO = env_int("FORMSVC_VERIFY_MAX_RATIO", 100)
+
+# The HTTP benchmark's trivial reference view at /bench/trivial (formsvc/bench.py). Off, always,
+# outside the benchmark's own throwaway server.
+FORMSVC_BENCH_TRIVIAL_VIEW = env_bool("FORMSVC_BENCH_TRIVIAL_VIEW", False)
 
 # R9: a past version is never restored over the record; the admin's history is read-only.
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -25,7 +25,9 @@ def test_the_defaults_serve_the_app_on_loopback_with_sync_workers(monkeypatch):
     assert conf["bind"] == ["127.0.0.1:8000"]
     assert conf["workers"] == multiprocessing.cpu_count() * 2 + 1
     assert (conf["threads"], conf["timeout"], conf["graceful_timeout"]) == (1, 60, 30)
-    assert conf["accesslog"] == "-"
+    assert conf["accesslog"] is None
+    assert conf["errorlog"] == "-"
+    assert conf["max_requests"] == 0
     assert conf["preload_app"] is False
 
 
@@ -37,14 +39,16 @@ def test_every_setting_comes_from_the_environment(monkeypatch):
         GUNICORN_THREADS="2",
         GUNICORN_TIMEOUT="90",
         GUNICORN_GRACEFUL_TIMEOUT="10",
-        GUNICORN_ACCESS_LOG="",
+        GUNICORN_ACCESS_LOG="-",
         GUNICORN_ERROR_LOG="/var/log/formsvc/error.log",
+        GUNICORN_MAX_REQUESTS="1000",
     )
     assert conf["bind"] == ["10.0.0.11:8000", "127.0.0.1:8001"]
     assert (conf["workers"], conf["threads"], conf["timeout"]) == (4, 2, 90)
     assert conf["graceful_timeout"] == 10
-    assert conf["accesslog"] is None
+    assert conf["accesslog"] == "-"
     assert conf["errorlog"] == "/var/log/formsvc/error.log"
+    assert (conf["max_requests"], conf["max_requests_jitter"]) == (1000, 100)
 
 
 def test_a_malformed_number_stops_the_server_naming_the_variable(monkeypatch):
