@@ -274,6 +274,54 @@ STORAGES = {
     },
 }
 
+# Where sealed PDFs and exports are kept (STORAGES["default"]): the folder MEDIA_ROOT, or a private
+# bucket of an S3-compatible object store (django-storages) when FORMSVC_STORAGE=s3:
+#   AWS_STORAGE_BUCKET_NAME   the bucket (required); it is never made public and the app never
+#                             hands out its URLs: every download goes through the app's own views.
+#   AWS_S3_ENDPOINT_URL       the store's address, e.g. http://127.0.0.1:8333 (empty: AWS S3).
+#   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY  the key (empty: boto3's usual chain, e.g. a role).
+#   AWS_S3_REGION_NAME        the region (default us-east-1).
+#   AWS_S3_ADDRESSING_STYLE   path or virtual (default path, which every S3-compatible store takes).
+#   AWS_LOCATION              a key prefix inside the bucket (default none).
+#   AWS_S3_VERIFY             a CA bundle for the store's TLS certificate (default: the system's).
+#   AWS_S3_TIMEOUT            seconds to wait for the store to connect or answer (default 10).
+FORMSVC_STORAGE = (env_str("FORMSVC_STORAGE", "filesystem") or "filesystem").strip().lower()
+if FORMSVC_STORAGE == "s3":
+    from botocore.config import Config as _BotoConfig
+
+    if not env_str("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("FORMSVC_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    _s3_timeout = env_int("AWS_S3_TIMEOUT", 10)
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or "us-east-1",
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or "path",
+            "location": env_str("AWS_LOCATION", ""),
+            "verify": env_str("AWS_S3_VERIFY") or None,
+            # Objects keep the bucket's (private) access; nothing is given a public ACL.
+            "default_acl": None,
+            # A name already in the bucket is never overwritten: a sealed PDF is written once.
+            "file_overwrite": False,
+            # Were a URL ever made it would be signed and short-lived; the app makes none.
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # A store that is down fails an approval within seconds instead of hanging it.
+            "client_config": _BotoConfig(
+                connect_timeout=_s3_timeout,
+                read_timeout=_s3_timeout,
+                retries={"max_attempts": 2, "mode": "standard"},
+                s3={"addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or "path"},
+            ),
+        },
+    }
+elif FORMSVC_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"FORMSVC_STORAGE must be filesystem or s3, not {FORMSVC_STORAGE!r}")
+
 # In development and tests WhiteNoise serves straight from the app and project static folders.
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
