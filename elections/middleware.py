@@ -1,8 +1,10 @@
 """Request-wide rules: a form post too large to read gets its page back with a translated message,
-not a bare 400; no answer of the service is stored by a browser or a proxy."""
+not a bare 400; a session in use stays alive without a write on every request; no answer of the
+service is stored by a browser or a proxy."""
 
 from django.conf import settings
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
@@ -80,3 +82,40 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class IdleExpiryMiddleware:
+    """Keep a session in use alive without writing its row on every request.
+
+    A session ends ``SESSION_COOKIE_AGE`` (15 minutes) after its expiry was last moved on. Instead
+    of saving the session on every request (``SESSION_SAVE_EVERY_REQUEST``: one UPDATE per page),
+    a request that used its session marks it changed when its last refresh is older than
+    ``SESSION_REFRESH_SECONDS``, so ``SessionMiddleware`` (just above) saves it with a new expiry.
+    A session therefore ends at most 15 minutes after the last request, and at least that less one
+    refresh interval: idle for 15 minutes is always signed out. A request that never read its
+    session (``/healthz``, static files) neither refreshes nor loads it; a session that was emptied
+    (sign-out) is not brought back.
+    """
+
+    KEY = "_formsvc_refreshed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or not session.accessed or session.is_empty():
+            return response
+        now = int(timezone.now().timestamp())
+        last = session.get(self.KEY)
+        if not isinstance(last, int) or now - last >= settings.SESSION_REFRESH_SECONDS:
+            session[self.KEY] = now
+        return response
+
+
+def session_refreshed_at_sign_in(sender, request, user, **kwargs):
+    """``user_logged_in``: signing in saves the session with a fresh expiry, so the first page
+    after it has nothing to refresh."""
+    if request is not None and hasattr(request, "session"):
+        request.session[IdleExpiryMiddleware.KEY] = int(timezone.now().timestamp())

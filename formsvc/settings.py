@@ -104,7 +104,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses what every middleware below produces (WhiteNoise answers static files above it,
+    # already compressed). Django's GZipMiddleware pads each response with random bytes (Heal The
+    # Breach) and Django masks CSRF tokens on every page, so compression does not open BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Keeps a session in use alive, writing its row at most once a minute (elections/middleware.py).
+    "elections.middleware.IdleExpiryMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Nothing the service answers (records, PDFs, exports, the API) is kept by a browser or proxy.
@@ -128,8 +134,18 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Each template is read and compiled once per process, then served from memory, under
+            # DEBUG too (`runserver` restarts when a template changes, so nothing is stale).
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -142,10 +158,21 @@ TEMPLATES = [
     },
 ]
 
+# PostgreSQL: each server process keeps its connection for DATABASE_CONN_MAX_AGE seconds instead
+# of opening one for every request (the TCP and authentication round trips cost more than most
+# pages' queries). Persistent connections rather than psycopg's pool: gunicorn's sync workers
+# (gunicorn.conf.py) serve one request at a time in one thread, so a pool would hold one connection
+# per process anyway, plus a pool thread. CONN_HEALTH_CHECKS tests a kept connection before a
+# request reuses it, so a database restart costs one reconnect, not a failed request. Count
+# workers x app servers against PostgreSQL's max_connections. SQLite opens a file: 0 by default.
+_DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        _DATABASE_URL,
+        conn_max_age=env_int(
+            "DATABASE_CONN_MAX_AGE", 0 if _DATABASE_URL.startswith("sqlite") else 60
+        ),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -206,9 +233,13 @@ AXES_SENSITIVE_PARAMETERS = ["csrfmiddlewaretoken"]
 # The admin lists (superusers only, read-only) are elections/review/accounts.py.
 AXES_ENABLE_ADMIN = False
 
-# Tablets are shared and left on desks: an idle session ends after 15 minutes.
+# Tablets are shared and left on desks: an idle session ends after 15 minutes. The session row is
+# not rewritten on every request: elections.middleware.IdleExpiryMiddleware moves its expiry on at
+# most once every SESSION_REFRESH_SECONDS, so a session ends between 15 minutes less that interval
+# and 15 minutes after the last request, never later.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 15 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env_int("SESSION_REFRESH_SECONDS", 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and not TESTING
@@ -225,6 +256,8 @@ SESSION_COOKIE_DOMAIN = None
 CSRF_COOKIE_DOMAIN = None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The load balancer's health check reaches each app server directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
@@ -269,6 +302,54 @@ STORAGES = {
         )
     },
 }
+
+# Where sealed PDFs and exports are kept (STORAGES["default"]): the folder MEDIA_ROOT, or a private
+# bucket of an S3-compatible object store (django-storages) when FORMSVC_STORAGE=s3:
+#   AWS_STORAGE_BUCKET_NAME   the bucket (required); it is never made public and the app never
+#                             hands out its URLs: every download goes through the app's own views.
+#   AWS_S3_ENDPOINT_URL       the store's address, e.g. http://127.0.0.1:8333 (empty: AWS S3).
+#   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY  the key (empty: boto3's usual chain, e.g. a role).
+#   AWS_S3_REGION_NAME        the region (default us-east-1).
+#   AWS_S3_ADDRESSING_STYLE   path or virtual (default path, which every S3-compatible store takes).
+#   AWS_LOCATION              a key prefix inside the bucket (default none).
+#   AWS_S3_VERIFY             a CA bundle for the store's TLS certificate (default: the system's).
+#   AWS_S3_TIMEOUT            seconds to wait for the store to connect or answer (default 10).
+FORMSVC_STORAGE = (env_str("FORMSVC_STORAGE", "filesystem") or "filesystem").strip().lower()
+if FORMSVC_STORAGE == "s3":
+    from botocore.config import Config as _BotoConfig
+
+    if not env_str("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("FORMSVC_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    _s3_timeout = env_int("AWS_S3_TIMEOUT", 10)
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "access_key": env_str("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or "us-east-1",
+            "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or "path",
+            "location": env_str("AWS_LOCATION", ""),
+            "verify": env_str("AWS_S3_VERIFY") or None,
+            # Objects keep the bucket's (private) access; nothing is given a public ACL.
+            "default_acl": None,
+            # A name already in the bucket is never overwritten: a sealed PDF is written once.
+            "file_overwrite": False,
+            # Were a URL ever made it would be signed and short-lived; the app makes none.
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # A store that is down fails an approval within seconds instead of hanging it.
+            "client_config": _BotoConfig(
+                connect_timeout=_s3_timeout,
+                read_timeout=_s3_timeout,
+                retries={"max_attempts": 2, "mode": "standard"},
+                s3={"addressing_style": env_str("AWS_S3_ADDRESSING_STYLE") or "path"},
+            ),
+        },
+    }
+elif FORMSVC_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"FORMSVC_STORAGE must be filesystem or s3, not {FORMSVC_STORAGE!r}")
 
 # In development and tests WhiteNoise serves straight from the app and project static folders.
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
@@ -343,6 +424,10 @@ FORMSVC_VERIFY_MAX_PDF_BYTES = env_int("FORMSVC_VERIFY_MAX_PDF_BYTES", 20 * 1024
 FORMSVC_VERIFY_MAX_FILES = env_int("FORMSVC_VERIFY_MAX_FILES", 500)
 FORMSVC_VERIFY_MAX_UNZIPPED_BYTES = env_int("FORMSVC_VERIFY_MAX_UNZIPPED_BYTES", 1024 * 1024 * 1024)
 FORMSVC_VERIFY_MAX_RATIO = env_int("FORMSVC_VERIFY_MAX_RATIO", 100)
+
+# The HTTP benchmark's trivial reference view at /bench/trivial (formsvc/bench.py). Off, always,
+# outside the benchmark's own throwaway server.
+FORMSVC_BENCH_TRIVIAL_VIEW = env_bool("FORMSVC_BENCH_TRIVIAL_VIEW", False)
 
 # R9: a past version is never restored over the record; the admin's history is read-only.
 SIMPLE_HISTORY_REVERT_DISABLED = True

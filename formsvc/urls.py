@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,6 +14,12 @@ urlpatterns = [
     path("api/v1/", include("elections.api.urls")),
     path("", include("elections.urls")),
 ]
+
+if settings.FORMSVC_BENCH_TRIVIAL_VIEW:
+    # The HTTP benchmark's reference (benchmarks/bench_http.py): never enabled in production.
+    from formsvc.bench import trivial
+
+    urlpatterns.insert(0, path("bench/trivial", trivial, name="bench_trivial"))
 
 # JSON under /api/ (an address no view answers, a malformed id); the usual pages elsewhere.
 handler404 = "elections.api.errors.not_found"

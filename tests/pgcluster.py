@@ -75,6 +75,20 @@ class Cluster:
             "--locale=C.UTF-8",
             "--no-sync",
         )
+        self.launch()
+        self.run(
+            PG_BIN / "createdb",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--username",
+            SUPERUSER,
+            DB_NAME,
+        )
+
+    def launch(self) -> None:
+        """Start the server on the cluster made by ``start`` (again, after ``halt``)."""
         server_options = " ".join(
             [
                 "-c listen_addresses=127.0.0.1",
@@ -98,16 +112,10 @@ class Cluster:
             "-o",
             server_options,
         )
-        self.run(
-            PG_BIN / "createdb",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--username",
-            SUPERUSER,
-            DB_NAME,
-        )
+
+    def halt(self) -> None:
+        """Stop the server as an operator would (``pg_ctl stop``), keeping the cluster's data."""
+        self.run(PG_BIN / "pg_ctl", "stop", "--pgdata", self.data_dir, "--mode=fast", "--wait")
 
     def stop(self) -> None:
         if (self.data_dir / "postmaster.pid").exists():

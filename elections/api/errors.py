@@ -6,14 +6,19 @@ domain's refusals) become 404, 403 and 400; a 400 also lists each bad field unde
 (keys are payload paths such as ``children[1].a_number``). Anything else is a defect: it is
 logged and answered as a JSON 500, never as an HTML page. ``not_found`` and ``server_error``
 are the site's 404 and 500 handlers, which answer JSON under ``/api/`` (an address no view
-matches, a malformed id in the path).
+matches, a malformed id in the path). A database that cannot be reached is not a defect but an
+outage: every page, the API included, answers 503 (``database_unavailable``), the page in both
+languages, the JSON with ``"error": "service_unavailable"``.
 """
 
 import logging
+import sys
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
@@ -24,6 +29,10 @@ from rest_framework.views import exception_handler as drf_exception_handler
 logger = logging.getLogger("formsvc.api")
 
 API_PREFIX = "/api/"
+
+#: What Django raises when PostgreSQL is stopped, restarting or out of reach (a lost connection,
+#: a refused one, a server shutting down).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 #: DRF's field-level codes: a body of the wrong shape, answered as "invalid".
 SHAPE_CODES = frozenset(
@@ -138,6 +147,9 @@ def validation_body(exc: exceptions.ValidationError) -> dict:
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        logger.error("API request failed: the database is unavailable", exc_info=exc)
+        return database_unavailable(context["request"])
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) if str(exc) else None, code=getattr(exc, "code", None))
     elif isinstance(exc, DjangoPermissionDenied):
@@ -172,7 +184,32 @@ def not_found(request, exception=None):
     return defaults.page_not_found(request, exception)
 
 
+def database_unavailable(request):
+    """The database cannot be reached (stopped, restarting, unreachable): a 503 that says so.
+
+    Rendered without a request context: the context processors and the signed-in user would
+    need the database that is missing. No stack trace, nothing about the service's insides.
+    """
+    if _is_api(request):
+        response = JsonResponse(
+            error_body(
+                "service_unavailable",
+                _("The service is unavailable for a moment; nothing was saved. Try again."),
+            ),
+            status=503,
+        )
+    else:
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def server_error(request):
+    # Django calls the 500 handler inside its ``except`` block, so the failure is at hand: a
+    # database that cannot be reached is an outage to wait out, not a defect.
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return database_unavailable(request)
     if _is_api(request):
         return JsonResponse(
             error_body("server_error", _("Something went wrong on our side; nothing was saved.")),

@@ -8,7 +8,6 @@ office, or asking about a parent known only elsewhere, is refused (403).
 """
 
 import csv
-import hashlib
 import io
 import json
 import logging
@@ -30,8 +29,8 @@ from rest_framework.views import APIView
 from elections import clearance, intake, removals, undocumented
 from elections.access_log import service_access_record
 from elections.models import AccessAction, Parent, RemovalSource
+from elections.records import storage
 from elections.records.sealed_state import SEALED_STATUSES, election_as_shown, sealed_record
-from elections.records.sealing import sealed_pdf_bytes
 
 from . import selectors
 from .errors import Conflict, error_body
@@ -249,16 +248,32 @@ class RecordPdfView(ApiView):
         if record is None:
             _log(request, AccessAction.PDF, election=election, status_code=404)
             raise NotFound(_("This election has no sealed PDF: it was never approved."))
-        data = sealed_pdf_bytes(record)
-        sha256 = hashlib.sha256(data).hexdigest()
-        detail = {"sha256": sha256, "size": len(data)}
-        if sha256 != record.pdf_sha256:
+        try:
+            checked = storage.checked_pdf(record)
+        except storage.StoreUnavailable:
+            _log(
+                request,
+                AccessAction.PDF,
+                election=election,
+                detail={"refused": True, "store_unavailable": True},
+                status_code=503,
+            )
+            return Response(
+                error_body(
+                    "store_unavailable",
+                    _("The record store cannot be reached right now. Try again later."),
+                ),
+                status=status.HTTP_503_SERVICE_UNAVAILABLE,
+                headers={"Retry-After": "60"},
+            )
+        if not checked.matches:
+            checked.close()
             logger.critical("stored PDF of %s does not match its SHA-256", election.reference)
             _log(
                 request,
                 AccessAction.PDF,
                 election=election,
-                detail={**detail, "refused": True, "sealed_sha256": record.pdf_sha256},
+                detail=storage.integrity_detail(checked),
                 status_code=503,
             )
             return Response(
@@ -271,13 +286,17 @@ class RecordPdfView(ApiView):
                 ),
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
-        _log(request, AccessAction.PDF, election=election, detail=detail, status_code=200)
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="record-{election.reference}.pdf"'
-        response["Content-Length"] = str(len(data))
-        response["Cache-Control"] = "private, no-store"
-        response["ETag"] = f'"{sha256}"'
-        response["X-Content-SHA256"] = sha256
+        _log(
+            request,
+            AccessAction.PDF,
+            election=election,
+            detail={"sha256": checked.sha256, "size": checked.size},
+            status_code=200,
+        )
+        response = storage.pdf_response(
+            checked, filename=f"record-{election.reference}.pdf", as_attachment=True
+        )
+        response["ETag"] = f'"{checked.sha256}"'
         return response
 
 

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from elections.models import Election, ElectionChild, ExportJob
 from elections.models.sealing import SealedRecord
+from elections.records import storage
 
 logger = logging.getLogger("formsvc.exports")
 
@@ -283,7 +284,7 @@ def write_zip(rows: Iterable[ExportRow], out, result: ExportResult) -> Iterator[
             info.external_attr = 0o644 << 16
             digest, size = hashlib.sha256(), 0
             with (
-                default_storage.open(row.pdf_name, "rb") as source,
+                storage.open_stored(row.pdf_name) as source,
                 archive.open(info, mode="w") as target,
             ):
                 while chunk := source.read(CHUNK):
@@ -453,5 +454,6 @@ def export_jobs_expire() -> int:
     return count
 
 
-def open_export(job: ExportJob):
-    return default_storage.open(job.file_name, "rb")
+def open_export(job: ExportJob) -> storage.StoredFile:
+    """The stored ZIP, read from storage as it is sent (its ``size`` is the Content-Length)."""
+    return storage.open_stored(job.file_name)

@@ -4,8 +4,8 @@ only, each look recorded in the access log).
 """
 
 import csv
-import hashlib
 import json
+import logging
 from datetime import UTC
 
 from django.conf import settings
@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import (
     FileResponse,
     Http404,
-    HttpResponse,
     JsonResponse,
     QueryDict,
     StreamingHttpResponse,
@@ -30,6 +29,7 @@ from elections import rules, selectors, undocumented
 from elections.access_log import access_log_record, auditor_view
 from elections.models import AccessAction, ExportJob
 from elections.names import spreadsheet_safe
+from elections.records import storage
 from elections.records.sealed_state import election_as_shown
 
 from . import charts, exports, gate, tasks, verify_uploads
@@ -41,6 +41,8 @@ from .forms import (
     RemovalFilterForm,
     VerifyForm,
 )
+
+logger = logging.getLogger("formsvc.audit")
 
 PAGE_SIZE = 50
 
@@ -259,17 +261,33 @@ def record_pdf(request, pk):
             request=request, action=AccessAction.PDF, election=election, status_code=404
         )
         raise Http404(_("This election has no sealed PDF: it was never approved."))
-    with sealed.pdf.open("rb") as handle:
-        data = handle.read()
-    sha256 = hashlib.sha256(data).hexdigest()
-    detail = {"sha256": sha256, "size": len(data)}
-    if sha256 != sealed.pdf_sha256:
-        # Never hand out bytes that are not what was sealed; the record page says why.
+    try:
+        checked = storage.checked_pdf(sealed)
+    except storage.StoreUnavailable:
         access_log_record(
             request=request,
             action=AccessAction.PDF,
             election=election,
-            detail={**detail, "refused": True, "sealed_sha256": sealed.pdf_sha256},
+            detail={"refused": True, "store_unavailable": True},
+            status_code=302,
+        )
+        messages.error(
+            request,
+            _(
+                "The record store cannot be reached right now, so the PDF cannot be read. Nothing "
+                "is lost; try again in a few minutes."
+            ),
+        )
+        return redirect("audit:record", election.pk)
+    if not checked.matches:
+        checked.close()
+        # Never hand out bytes that are not what was sealed; the record page says why.
+        logger.critical("stored PDF of %s does not match its SHA-256", election.reference)
+        access_log_record(
+            request=request,
+            action=AccessAction.PDF,
+            election=election,
+            detail=storage.integrity_detail(checked),
             status_code=302,
         )
         messages.error(
@@ -281,14 +299,15 @@ def record_pdf(request, pk):
         )
         return redirect("audit:record", election.pk)
     access_log_record(
-        request=request, action=AccessAction.PDF, election=election, detail=detail, status_code=200
+        request=request,
+        action=AccessAction.PDF,
+        election=election,
+        detail={"sha256": checked.sha256, "size": checked.size},
+        status_code=200,
     )
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{exports.pdf_file_name(election)}"'
-    response["Content-Length"] = str(len(data))
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-SHA256"] = sha256
-    return response
+    return storage.pdf_response(
+        checked, filename=exports.pdf_file_name(election), as_attachment=True
+    )
 
 
 # --- Bulk export -------------------------------------------------------------------------------
@@ -426,15 +445,34 @@ def export_download(request, pk):
             {"job": job, "gone": True, "link_hours": settings.FORMSVC_EXPORT_LINK_HOURS},
             status=410,
         )
+    try:
+        stored = exports.open_export(job)
+    except storage.StoreUnavailable:
+        access_log_record(
+            request=request,
+            action=AccessAction.EXPORT_DOWNLOAD,
+            detail={**detail, "refused": True, "store_unavailable": True},
+            status_code=503,
+        )
+        return render(
+            request,
+            "audit/export_job.html",
+            {"job": job, "store_down": True, "link_hours": settings.FORMSVC_EXPORT_LINK_HOURS},
+            status=503,
+        )
     access_log_record(
         request=request, action=AccessAction.EXPORT_DOWNLOAD, detail=detail, status_code=200
     )
-    return FileResponse(
-        exports.open_export(job),
+    response = FileResponse(
+        stored,
         content_type="application/zip",
         as_attachment=True,
         filename=f"records-{job.created_at:%Y%m%dT%H%M%SZ}.zip",
     )
+    response.block_size = storage.CHUNK
+    response["Content-Length"] = str(stored.size)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Verify ----------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from .snapshot import (
     record_language,
     sha256_hex,
 )
+from .storage import StoreUnavailable, open_stored, store_errors
 
 logger = logging.getLogger("formsvc.sealing")
 
@@ -436,13 +437,18 @@ def election_seal(*, election: Election) -> SealedRecord:
             timestamped=bool(snapshot["seal"]["timestamp_authority"]),
             created_at=sealed_at,
         )
-        # Written inside the transaction: if the approval rolls back afterwards, the file stays
-        # behind unreferenced, which is harmless; the reverse (a committed approval without its
-        # file) cannot happen.
-        record.pdf.save(f"record-{approved.reference}.pdf", ContentFile(result.pdf), save=False)
-        record.save()
+        _store(record, result.pdf, reference=approved.reference)
     except SealingFailed:
         raise
+    except StoreUnavailable as error:
+        logger.exception("sealing election %s failed: the store is unavailable", approved.reference)
+        raise SealingFailed(
+            _(
+                "The record store could not be reached, so the sealed PDF was not saved and the "
+                "election was not approved; nothing was changed. Try again in a few minutes; if "
+                "it fails again, tell an administrator."
+            )
+        ) from error
     except Exception as error:
         logger.exception("sealing election %s failed", approved.reference)
         raise SealingFailed(
@@ -460,6 +466,33 @@ def election_seal(*, election: Election) -> SealedRecord:
     return record
 
 
+def _store(record: SealedRecord, pdf: bytes, *, reference: str) -> None:
+    """Write the PDF, then its row, inside the approval's transaction.
+
+    The file goes first, so a committed row always has its file; its name carries the PDF's
+    hash, so an approval tried again never meets (or overwrites) the file of an earlier attempt.
+    If writing the row fails, the file just written is deleted again: no PDF is left without its
+    row. (Only a failure of the commit itself, after this returns, could leave one behind: it is
+    unreferenced, so nothing ever serves it.)
+    """
+    name = f"record-{reference}-{record.pdf_sha256[:12]}.pdf"
+    try:
+        record.pdf.save(name, ContentFile(pdf), save=False)
+    except store_errors() as error:
+        raise StoreUnavailable("the sealed PDF could not be written") from error
+    try:
+        record.save()
+    except BaseException:
+        try:
+            record.pdf.storage.delete(record.pdf.name)
+        except store_errors():
+            logger.exception("sealing: could not remove %s after a failed save", record.pdf.name)
+        raise
+
+
 def sealed_pdf_bytes(record: SealedRecord) -> bytes:
-    with record.pdf.open("rb") as handle:
-        return handle.read()
+    """The stored PDF's bytes, for verification (which reads the whole PDF). Downloads use
+    ``storage.checked_pdf`` instead, which never holds the file in memory. Raises
+    ``StoreUnavailable`` (an ``OSError``) when the store cannot give it."""
+    with open_stored(record.pdf.name) as source:
+        return source.read()

@@ -10,7 +10,7 @@ import logging
 
 from django import forms
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -20,7 +20,7 @@ from elections.models import Election
 from elections.models.audit import AccessAction
 from elections.models.sealing import SealedRecord
 
-from .sealing import sealed_pdf_bytes, sha256_hex
+from .storage import StoreUnavailable, checked_pdf, integrity_detail, pdf_response
 from .verification import verify_pdf, verify_stored
 
 logger = logging.getLogger("formsvc.records")
@@ -66,15 +66,24 @@ def record_pdf(request, pk):
     if record is None:
         _log_copy(request, election=election, status_code=404)
         raise Http404
-    data = sealed_pdf_bytes(record)
-    sha256 = sha256_hex(data)
-    if sha256 != record.pdf_sha256:
+    try:
+        checked = checked_pdf(record)
+    except StoreUnavailable:
+        _log_copy(request, election=election, status_code=503, detail={"store_unavailable": True})
+        return render(
+            request,
+            "records/record_unavailable.html",
+            {"election": election, "store_down": True},
+            status=503,
+        )
+    if not checked.matches:
+        checked.close()
         logger.critical("stored PDF of %s does not match its SHA-256", election.reference)
         _log_copy(
             request,
             election=election,
             status_code=503,
-            detail={"sha256": sha256, "refused": True, "sealed_sha256": record.pdf_sha256},
+            detail=integrity_detail(checked),
         )
         return render(
             request,
@@ -87,14 +96,9 @@ def record_pdf(request, pk):
         request,
         election=election,
         status_code=200,
-        detail={"sha256": sha256, "size": len(data), "copy": "parent"},
+        detail={"sha256": checked.sha256, "size": checked.size, "copy": "parent"},
     )
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="record-{election.reference}.pdf"'
-    response["Content-Length"] = str(len(data))
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-SHA256"] = record.pdf_sha256
-    return response
+    return pdf_response(checked, filename=f"record-{election.reference}.pdf", as_attachment=False)
 
 
 def _log_copy(request, *, election, status_code: int, detail: dict | None = None) -> None:
