@@ -37,7 +37,9 @@ and the PDF link answers 404. They are test data, not records, and read as such.
 
 import hashlib
 import json
+import queue
 import random
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -465,6 +467,7 @@ class Writer:
         self.tables = {model: Table(model) for model in self.ORDER}
         self.history = {model: Table(history_model(model)) for model in self.ORDER}
         self.tracked = {model: tracked_fields(model) for model in self.ORDER}
+        self.thread = None
 
     def add(self, model, values: dict) -> dict:
         return self.tables[model].row(values)
@@ -487,14 +490,55 @@ class Writer:
         )
         self.history[model].row(values)
 
+    def start(self) -> None:
+        """Write batches in a thread of their own, while the next one is drawn.
+
+        Only outside a transaction: the thread's connection would not see rows the caller has
+        not committed (a test's). Inside one, ``flush`` writes in the caller's connection."""
+        if connection.in_atomic_block:
+            return
+        self.queue = queue.Queue(maxsize=2)
+        self.failure = None
+        self.thread = threading.Thread(target=self._write_queued, name="seed_scale writer")
+        self.thread.start()
+
     def flush(self) -> None:
+        """Hand what is queued to the writer (or write it now), in ``ORDER``, history last."""
+        tables = [self.tables[model] for model in self.ORDER]
+        tables += [self.history[model] for model in self.ORDER]
+        batch = [(table, table.take()) for table in tables]
+        if self.thread is None:
+            self._write(batch)
+            return
+        if self.failure is not None:
+            raise self.failure
+        self.queue.put(batch)
+
+    def _write(self, batch) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
-            for model in self.ORDER:
-                self.tables[model].flush(cursor)
-            for model in self.ORDER:
-                self.history[model].flush(cursor)
+            if connection.vendor == "postgresql":
+                # A seeder's batch lost to a crash is written again; no need to wait for disk.
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            for table, rows in batch:
+                table.write(cursor, rows)
+
+    def _write_queued(self) -> None:
+        try:
+            while (batch := self.queue.get()) is not None:
+                if self.failure is None:
+                    try:
+                        self._write(batch)
+                    except Exception as error:  # reported by the next flush or by finish
+                        self.failure = error
+        finally:
+            connection.close()
 
     def finish(self) -> None:
+        if self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
+            if self.failure is not None:
+                raise self.failure
         reset_sequences([*self.ORDER, *(history_model(model) for model in self.ORDER)])
 
 
@@ -1010,14 +1054,17 @@ def seed(
     writer = Writer()
     generator = Generator(reference, writer, seed=seed, now=timezone.now())
     made = 0
-    while made < elections:
-        target = min(batch_size, elections - made)
-        count = 0
-        while count < target:
-            count += generator.family(pair_allowed=target - count > 1)
-        writer.flush()
-        made += count
-        write(f"{made} elections")
-    writer.finish()
+    writer.start()
+    try:
+        while made < elections:
+            target = min(batch_size, elections - made)
+            count = 0
+            while count < target:
+                count += generator.family(pair_allowed=target - count > 1)
+            writer.flush()
+            made += count
+            write(f"{made} elections")
+    finally:
+        writer.finish()
     seconds = time.perf_counter() - began
     return {"elections": made, "parents": generator.parents, "seconds": seconds}
