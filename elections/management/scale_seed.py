@@ -772,7 +772,7 @@ class Generator:
             e.update(
                 notice_language=notice_language,
                 notice_version_id=notice.pk,
-                notice_version_en_id=ref.notice_en.pk if notice_language == "es" else None,
+                notice_version_en_id=ref.notice_en.pk,
                 delivery_mode=delivery,
                 witness_id=witness.id,
                 notice_delivered_at=e["identity_verified_at"]
