@@ -19,18 +19,27 @@ from datetime import UTC
 from django.core.management.color import no_style
 from django.db import connection, models
 
+#: Datetimes as SQLite text, converted once: history rows repeat the same moments many times.
+_seen: dict = {}
+
 
 def _sqlite_datetime(value):
     """As Django's SQLite backend stores an aware datetime: naive UTC text."""
     if value is None:
         return None
-    if value.utcoffset():
-        value = value.astimezone(UTC)
-    return value.replace(tzinfo=None).isoformat(" ")
+    text = _seen.get(value)
+    if text is None:
+        if len(_seen) > 200_000:
+            _seen.clear()
+        utc = value.astimezone(UTC) if value.utcoffset() else value
+        text = _seen[value] = utc.replace(tzinfo=None).isoformat(" ")
+    return text
 
 
 def _json(value):
-    return None if value is None else json.dumps(value)
+    if value is None:
+        return None
+    return "[]" if value == [] else json.dumps(value)
 
 
 def _converter(field, vendor: str):
@@ -51,9 +60,13 @@ def _converter(field, vendor: str):
 
 
 class Table:
-    def __init__(self, model):
+    def __init__(self, model, order: list[str] | None = None):
+        """``order``: the attribute names in the order rows given as tuples hold them."""
         self.model = model
         fields = model._meta.concrete_fields
+        if order is not None:
+            by_name = {f.attname: f for f in fields}
+            fields = [by_name[name] for name in order]
         self.attnames = [f.attname for f in fields]
         self.defaults = {}
         for f in fields:
@@ -76,21 +89,27 @@ class Table:
         """A row of this table (defaults for what ``values`` leaves out), queued for insertion."""
         row = {**self.defaults, **values}
         if self.auto_pk and row[self.auto_pk] is None:
-            if self.next_id is None:
-                self.next_id = (
-                    self.model._base_manager.aggregate(top=models.Max(self.auto_pk))["top"] or 0
-                ) + 1
-            row[self.auto_pk] = self.next_id
-            self.next_id += 1
+            row[self.auto_pk] = self.new_id()
         self.pending.append(row)
         return row
+
+    def new_id(self) -> int:
+        if self.next_id is None:
+            top = self.model._base_manager.aggregate(top=models.Max(self.auto_pk))["top"]
+            self.next_id = (top or 0) + 1
+        self.next_id += 1
+        return self.next_id - 1
+
+    def add_tuple(self, row: tuple) -> None:
+        """A row given as its values in ``order``, queued for insertion."""
+        self.pending.append(row)
 
     def take(self) -> list[tuple]:
         """The queued rows as the driver takes them; the queue is emptied."""
         rows, self.pending = self.pending, []
         if not rows:
             return []
-        values = [self.getter(row) for row in rows]
+        values = [row if type(row) is tuple else self.getter(row) for row in rows]
         if not self.converting:
             return values
         converted = []
