@@ -2,13 +2,13 @@
 
 - ``pdf_seal_ms``: median wall time of ``sealing.render_and_seal`` (snapshot, HTML, PDF/A-3a
   with the record's JSON embedded, PAdES seal), budget 500 ms;
-- ``pdf_seal_vs_bare_weasyprint``: its ratio to a bare WeasyPrint render of the same HTML
-  (``HTML(string=...).write_pdf()`` with WeasyPrint's defaults: a new font configuration and
-  URL fetcher per document, the garbage collector on) measured in the same run, interleaved
-  (alternating which goes first) so both see the same machine; budget 1.5. The sealed path
-  does more (snapshot, tagged PDF/A-3a with its structure tree, embedded JSON, signature) yet
-  can come out below 1: it keeps its font configuration between records, pauses the collector
-  and builds no HTTP handlers.
+- ``pdf_render_ms``: the reference, median wall time of the sealed path's own render without
+  the seal: ``sealing.render_record_pdf``, the function ``render_and_seal`` calls, with the same
+  HTML, snapshot, base URL, URL fetcher and font configuration, the collector paused the same
+  way, warmed by the same rounds;
+- ``pdf_seal_vs_render``: the ratio of the two, budget 1.5. Both are measured in the same
+  process, interleaved (alternating which goes first) so both see the same machine; the sealed
+  path is that render plus the snapshot, the HTML and the signature, so it is 1.0 or more.
 
 The election is built and approved through the services and the workflow in a throwaway test
 database, with signing keys in a temporary folder.
@@ -56,31 +56,43 @@ def _approved_two_child_election():
 
 
 def _measure(election) -> tuple[float, float]:
+    from django.utils import timezone
+
     from elections.records import pdf, sealing
 
-    html = sealing.render_and_seal(election).html
+    sealed = sealing.render_and_seal(election)
+    snapshot_sha256 = sealing.sha256_hex(sealed.snapshot_json)
+    sealed_at = timezone.now()
 
     def ours_once() -> float:
         start = time.perf_counter()
         sealing.render_and_seal(election)
         return (time.perf_counter() - start) * 1000
 
-    def bare_once() -> float:
+    def render_once() -> float:
         start = time.perf_counter()
-        pdf.bare_html_to_pdf(html)
+        # As render_and_seal runs it: inside the same paused collector.
+        with pdf.collector_paused():
+            sealing.render_record_pdf(
+                election,
+                html=sealed.html,
+                snapshot_json=sealed.snapshot_json,
+                snapshot_sha256=snapshot_sha256,
+                sealed_at=sealed_at,
+            )
         return (time.perf_counter() - start) * 1000
 
-    ours, bare = [], []
+    ours, reference = [], []
     for round_ in range(WARMUP + ROUNDS):
         # Alternate which goes first, so neither always runs after the other's garbage.
         if round_ % 2:
-            pair = (ours_once(), bare_once())
+            pair = (ours_once(), render_once())
         else:
-            pair = tuple(reversed((bare_once(), ours_once())))
+            pair = tuple(reversed((render_once(), ours_once())))
         if round_ >= WARMUP:
             ours.append(pair[0])
-            bare.append(pair[1])
-    return statistics.median(ours), statistics.median(bare)
+            reference.append(pair[1])
+    return statistics.median(ours), statistics.median(reference)
 
 
 def run():
@@ -104,11 +116,11 @@ def run():
             try:
                 election = _approved_two_child_election()
                 election = election_queryset_for_rules().get(pk=election.pk)
-                ours, bare = _measure(election)
+                ours, reference = _measure(election)
             finally:
                 connection.creation.destroy_test_db(old_name, verbosity=0)
     return [
         ("pdf_seal_ms", round(ours, 1), "ms"),
-        ("pdf_bare_weasyprint_ms", round(bare, 1), "ms"),
-        ("pdf_seal_vs_bare_weasyprint", round(ours / bare, 2), "ratio"),
+        ("pdf_render_ms", round(reference, 1), "ms"),
+        ("pdf_seal_vs_render", round(ours / reference, 2), "ratio"),
     ]

@@ -10,7 +10,6 @@ variable ``BENCH_ELECTIONS`` (default 100,000). Figures:
   the command names (about 2 by design).
 """
 
-import json
 import os
 import sys
 from pathlib import Path

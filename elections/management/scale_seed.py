@@ -1,7 +1,8 @@
 """``seed_scale``: realistic elections in bulk, for benchmarks and for trying the product at size.
 
-What it writes, per batch of elections and in one transaction per batch, with ``bulk_create``
-(no ``save()``, no signals, no per-row password hashing):
+What it writes, per batch of elections (``--batch``, 2,000) and in one transaction per batch, as
+plain rows inserted many at a time (``scale_rows``: COPY on PostgreSQL, ``executemany`` on
+SQLite; no model instances, no ``save()``, no signals, no per-row password hashing):
 
 - the parents (names from ``scale_names``' frequency lists), their 1-4 children and the
   relationship rows; the elections with every child covered, the decisions, the signatures and,
@@ -9,35 +10,48 @@ What it writes, per batch of elections and in one transaction per batch, with ``
 - the history of each of those rows, written here as simple-history would have written it event
   by event (``election started``, ``parent identity verified``, ``notice shown to the parent``,
   ``parent chose reunify``, ``submitted for approval``, ``approved``...), with the accountable
-  user and the performer of each event, so a record's history page reads like a real one.
+  user, the performer and the signed-in user of each event, so a record's history reads like a
+  real one (six to nine rows for an approved election).
 
-The reference data comes first, once: 20 field offices in their own time zones with two
-detention facilities and legal service providers each, 400 officers (20 per office), 40
-supervisors (2 per office) and 10 auditors, every account with the same password hashed once.
+The reference data comes first, once, through the ORM: 20 field offices in their own time zones
+with two detention facilities and two legal service providers each, 400 officers (20 per
+office), 40 supervisors (2 per office) and 10 auditors (``scale-officer-atl-01``,
+``scale-supervisor-atl-1``, ``scale-auditor-01``...), every account with the same password,
+hashed once.
 
 Statuses in the proportions of a service in use for two years (``PROFILES``): most elections
 approved (some with a consult pending, some after a return and a correction), some superseded by
 the approved election that replaced them, some submitted, returned, void, and drafts at every
-step of the officer's flow. The open ones are recent; the closed ones spread over two years, at
-office hours in the office's time zone. Flags in proportion too: telephone interpreters, fast
-decisions (acknowledged at approval), relationships not yet verified, parents who refused to sign.
+step of the officer's flow. The open ones are from the last three weeks; the closed ones spread
+over two years, at office hours in the office's time zone. Flags in proportion too: telephone
+interpreters, fast decisions (acknowledged at approval), relationships not yet verified, parents
+who refused to sign. A submitted election passes ``rules.submission_problems`` (the parent's
+signature covers its decisions: ``consent_digest``).
 
-Order of insertion, so that no guard or PostgreSQL trigger (migration 0003) is bypassed: a
+Order of insertion, so that no constraint or PostgreSQL trigger (migration 0003) is bypassed: a
 locked (approved, superseded, void) election's rows may not be added once it is locked, so each
 batch inserts the children covered, signatures and interpreters first, then the elections
 already in their final status. Foreign keys are checked at commit (Django creates them
-``DEFERRABLE INITIALLY DEFERRED`` on PostgreSQL and SQLite), so this order is valid.
+``DEFERRABLE INITIALLY DEFERRED`` on PostgreSQL and SQLite), so this order is valid; the
+triggers see every row. Outside a transaction, batches are written by a thread of their own
+while the next one is drawn.
 
-Sealed records: approval seals a PDF in the approval's transaction; making 70,000 PDFs would take
-hours. ``seed_scale`` writes no ``SealedRecord`` rows: its approved and superseded elections are
-shown from their rows, as every page already does for an election with no sealed record (see
-``records.sealed_state.election_as_shown``), the auditor's record page says it has no sealed PDF
-and the PDF link answers 404. They are test data, not records, and read as such.
+Sealed records: approval seals a PDF in the approval's transaction; sealing 70,000 PDFs would
+take hours. ``seed_scale`` writes no ``SealedRecord`` rows, and no placeholder that would pass for
+one: its approved and superseded elections are shown from their rows, as every page already does
+for an election with no sealed record (``records.sealed_state.election_as_shown``); the auditor's
+record page shows no sealed PDF, its download answers 404, and there is no file for
+``verify_record`` to accept. They are test data, and read as such.
+
+Run once per database: it refuses when its accounts exist (``AlreadySeeded``).
 """
 
 import hashlib
 import json
+import operator
+import queue
 import random
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -234,7 +248,9 @@ def already_seeded() -> int:
 
 # --- History rows ---------------------------------------------------------------------------
 
-_HISTORY_OWN = {
+#: simple-history's own fields of a history row (``history.AttributedHistory`` included), in
+#: the order ``Writer.log`` gives them.
+HISTORY_OWN = (
     "history_id",
     "history_date",
     "history_change_reason",
@@ -243,7 +259,7 @@ _HISTORY_OWN = {
     "history_performed_by",
     "history_performer_name",
     "history_session_user_id",
-}
+)
 
 
 def history_model(model):
@@ -253,7 +269,7 @@ def history_model(model):
 def tracked_fields(model) -> list[str]:
     """The fields simple-history copies into ``model``'s history (its exclusions left out)."""
     fields = history_model(model)._meta.concrete_fields
-    return [f.attname for f in fields if f.attname not in _HISTORY_OWN]
+    return [f.attname for f in fields if f.attname not in HISTORY_OWN]
 
 
 # --- Reference data ---------------------------------------------------------------------------
@@ -463,8 +479,20 @@ class Writer:
 
     def __init__(self):
         self.tables = {model: Table(model) for model in self.ORDER}
-        self.history = {model: Table(history_model(model)) for model in self.ORDER}
         self.tracked = {model: tracked_fields(model) for model in self.ORDER}
+        # History rows are tuples: the tracked values, then simple-history's own fields.
+        self.history = {
+            model: Table(history_model(model), order=[*self.tracked[model], *HISTORY_OWN])
+            for model in self.ORDER
+        }
+        for model in self.ORDER:
+            every = {f.attname for f in history_model(model)._meta.concrete_fields}
+            if every != {*self.tracked[model], *HISTORY_OWN}:
+                raise RuntimeError(
+                    f"{model.__name__}'s history has fields seed_scale does not fill"
+                )
+        self.getters = {model: operator.itemgetter(*self.tracked[model]) for model in self.ORDER}
+        self.thread = None
 
     def add(self, model, values: dict) -> dict:
         return self.tables[model].row(values)
@@ -472,29 +500,72 @@ class Writer:
     def log(self, model, row: dict, *, at, reason, user, performer, session, kind="+",
             overrides=None) -> None:  # fmt: skip
         """A history row of ``row`` as it stood at ``at`` (with ``overrides``)."""
-        values = {name: row[name] for name in self.tracked[model]}
         if overrides:
-            values.update(overrides)
-        values.update(
-            history_id=None,
-            history_date=at,
-            history_type=kind,
-            history_change_reason=reason,
-            history_user_id=user,
-            history_performed_by=performer,
-            history_performer_name="",
-            history_session_user_id=session,
+            row = {**row, **overrides}
+        table = self.history[model]
+        table.add_tuple(
+            (
+                *self.getters[model](row),
+                table.new_id(),
+                at,
+                reason,
+                kind,
+                user,
+                performer,
+                "",
+                session,
+            )  # fmt: skip
         )
-        self.history[model].row(values)
+
+    def start(self) -> None:
+        """Write batches in a thread of their own, while the next one is drawn.
+
+        Only outside a transaction: the thread's connection would not see rows the caller has
+        not committed (a test's). Inside one, ``flush`` writes in the caller's connection."""
+        if connection.in_atomic_block:
+            return
+        self.queue = queue.Queue(maxsize=2)
+        self.failure = None
+        self.thread = threading.Thread(target=self._write_queued, name="seed_scale writer")
+        self.thread.start()
 
     def flush(self) -> None:
+        """Hand what is queued to the writer (or write it now), in ``ORDER``, history last."""
+        tables = [self.tables[model] for model in self.ORDER]
+        tables += [self.history[model] for model in self.ORDER]
+        batch = [(table, table.take()) for table in tables]
+        if self.thread is None:
+            self._write(batch)
+            return
+        if self.failure is not None:
+            raise self.failure
+        self.queue.put(batch)
+
+    def _write(self, batch) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
-            for model in self.ORDER:
-                self.tables[model].flush(cursor)
-            for model in self.ORDER:
-                self.history[model].flush(cursor)
+            if connection.vendor == "postgresql":
+                # A seeder's batch lost to a crash is written again; no need to wait for disk.
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            for table, rows in batch:
+                table.write(cursor, rows)
+
+    def _write_queued(self) -> None:
+        try:
+            while (batch := self.queue.get()) is not None:
+                if self.failure is None:
+                    try:
+                        self._write(batch)
+                    except Exception as error:  # reported by the next flush or by finish
+                        self.failure = error
+        finally:
+            connection.close()
 
     def finish(self) -> None:
+        if self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
+            if self.failure is not None:
+                raise self.failure
         reset_sequences([*self.ORDER, *(history_model(model) for model in self.ORDER)])
 
 
@@ -728,7 +799,7 @@ class Generator:
             e.update(
                 notice_language=notice_language,
                 notice_version_id=notice.pk,
-                notice_version_en_id=ref.notice_en.pk if notice_language == "es" else None,
+                notice_version_en_id=ref.notice_en.pk,
                 delivery_mode=delivery,
                 witness_id=witness.id,
                 notice_delivered_at=e["identity_verified_at"]
@@ -1010,14 +1081,17 @@ def seed(
     writer = Writer()
     generator = Generator(reference, writer, seed=seed, now=timezone.now())
     made = 0
-    while made < elections:
-        target = min(batch_size, elections - made)
-        count = 0
-        while count < target:
-            count += generator.family(pair_allowed=target - count > 1)
-        writer.flush()
-        made += count
-        write(f"{made} elections")
-    writer.finish()
+    writer.start()
+    try:
+        while made < elections:
+            target = min(batch_size, elections - made)
+            count = 0
+            while count < target:
+                count += generator.family(pair_allowed=target - count > 1)
+            writer.flush()
+            made += count
+            write(f"{made} elections")
+    finally:
+        writer.finish()
     seconds = time.perf_counter() - began
     return {"elections": made, "parents": generator.parents, "seconds": seconds}

@@ -235,10 +235,3 @@ def tag_languages() -> None:
 
     build_box_tree.adds_languages = True
     tags._build_box_tree = build_box_tree
-
-
-def bare_html_to_pdf(html: str) -> bytes:
-    """WeasyPrint with its defaults, for the benchmark's reference figure only."""
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=base_url()).write_pdf()
