@@ -1,9 +1,11 @@
-"""Request-wide behaviour: a form post too large to read gets its page back with a translated
-message, not a bare 400; a session in use stays alive without a write on every request."""
+"""Request-wide rules: a form post too large to read gets its page back with a translated message,
+not a bare 400; no answer of the service is stored by a browser or a proxy; a session in use stays
+alive without a write on every request."""
 
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
 DEFAULT_TOO_LARGE = _("What was sent is too large. Nothing was saved; please try again.")
@@ -62,6 +64,24 @@ class OversizedPostMiddleware:
             return int(request.META.get("CONTENT_LENGTH") or 0) > limit
         except ValueError:
             return False
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: private, no-store`` on every answer that passes through Django.
+
+    Every page but the sign-in page shows personal data (records, PDFs, CSV and ZIP exports,
+    the queue, searches, the API's JSON): none of it may stay in a shared tablet's browser cache,
+    its back button's saved pages, or a proxy. One rule for all, so a new view cannot forget it.
+    Static files are answered by WhiteNoise before this middleware and keep their long caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class IdleExpiryMiddleware:

@@ -94,7 +94,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
-    "axes",
+    "elections.review.apps.SignInAttemptsConfig",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "elections.middleware.IdleExpiryMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Nothing the service answers (records, PDFs, exports, the API) is kept by a browser or proxy.
+    "elections.middleware.NoStoreMiddleware",
     # Before the CSRF check, the first to read the body: a post over the limit gets its page back.
     "elections.middleware.OversizedPostMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -195,11 +197,23 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "elections.auth.StaffModelBackend",
 ]
+# Passwords as OWASP ASVS 5.0 level 2 (V6.2), wherever one is set: the admin's change-password and
+# set-password pages, `createsuperuser`, `changepassword`.
+# - At least 15 characters: ASVS's recommended minimum (V6.2.1 accepts 8), and NIST SP 800-63B-4's
+#   minimum for a password that is the only factor, as it is for officers on shared tablets.
+# - Not one of the 20,000 most common passwords (V6.2.4; compared case-insensitively), nor close
+#   to the account's own username, names or e-mail (V6.2.11, context-specific words).
+# - No composition rules (V6.2.5): any character, Unicode included, no required digits or
+#   symbols; so NumericPasswordValidator, which refuses a password of digits only, is left out.
+# - No maximum below 64 (V6.2.9): the forms set none, and the PBKDF2 hasher reads every
+#   character (no truncation, unlike plain bcrypt's 72 bytes), exactly as typed (V6.2.8).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 15},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "elections:home"
@@ -213,6 +227,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Every failed sign-in is kept (and whether it locked the account out), for the admin's lists.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["csrfmiddlewaretoken"]
+# The admin lists (superusers only, read-only) are elections/review/accounts.py.
+AXES_ENABLE_ADMIN = False
 
 # Tablets are shared and left on desks: an idle session ends after 15 minutes. The session row is
 # not rewritten on every request: elections.middleware.IdleExpiryMiddleware moves its expiry on at
@@ -225,6 +244,16 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG and not TESTING
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Over HTTPS the cookies carry the __Host- prefix: the browser then accepts them only when Secure,
+# for the whole site (Path=/) and without a Domain, so neither a sibling subdomain nor a plain-HTTP
+# page can plant or overwrite them. Browsers refuse a __Host- cookie that is not Secure, hence
+# the plain names over HTTP (DEBUG, tests).
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
+SESSION_COOKIE_PATH = "/"
+CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG and not TESTING)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)

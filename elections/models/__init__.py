@@ -23,6 +23,7 @@ from .records import (
     StaffProfile,
 )
 from .sealing import SealedRecord
+from .sessions import SignedInSession
 from .supervision import ApprovalAttempt
 
 __all__ = [
@@ -49,5 +50,6 @@ __all__ = [
     "ParentChild",
     "SealedRecord",
     "Signature",
+    "SignedInSession",
     "StaffProfile",
 ]
