@@ -27,6 +27,7 @@ at the end whatever happens.
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -38,6 +39,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Signing keys and media of the run, removed at its end (run()).
+VAR_DIR = tempfile.mkdtemp(prefix="formsvc-bench-http-var-")
 ELECTIONS = int(os.environ.get("BENCH_ELECTIONS", "100000"))
 PHASE_SECONDS = float(os.environ.get("BENCH_HTTP_SECONDS", "10"))
 PHASE_MAX_SECONDS = float(os.environ.get("BENCH_HTTP_MAX_SECONDS", "60"))
@@ -125,7 +128,7 @@ def _env(database_url: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "SECURE_SSL_REDIRECT": "0",
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        "FORMSVC_VAR_DIR": tempfile.mkdtemp(prefix="formsvc-bench-http-var-"),
+        "FORMSVC_VAR_DIR": VAR_DIR,
         "LOG_LEVEL": "WARNING",
     }
 
@@ -300,6 +303,13 @@ def _seeded_database():
 
 
 def run():
+    try:
+        return _measure()
+    finally:
+        shutil.rmtree(VAR_DIR, ignore_errors=True)
+
+
+def _measure():
     figures = []
     with _seeded_database() as (url, seeded_s):
         env = _env(url)
