@@ -138,8 +138,8 @@ def audit_election_search(*, filters: AuditFilters) -> QuerySet[Election]:
         qs = qs.filter(Exists(_covered(decision__in=filters.decisions)))
     for flag in filters.flags:
         qs = qs.filter(FLAG_FILTERS[flag]())
-    descending = filters.sort.startswith("-")
-    column = SORTS.get(filters.sort.lstrip("-"), "created_at")
+    column, ascending, _nullable = search_sort(filters=filters)
+    descending = not ascending
     if column in NULLABLE_SORTS:
         # Never submitted or approved: last, whichever the direction.
         order = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
@@ -147,6 +147,12 @@ def audit_election_search(*, filters: AuditFilters) -> QuerySet[Election]:
         # A plain direction, so an index on the column serves it both ways.
         order = F(column).desc() if descending else F(column).asc()
     return qs.order_by(order, "-pk" if descending else "pk")
+
+
+def search_sort(*, filters: AuditFilters) -> tuple[str, bool, bool]:
+    """The list's sort column, whether it ascends, and whether it can be empty."""
+    column = SORTS.get(filters.sort.lstrip("-"), "created_at")
+    return column, not filters.sort.startswith("-"), column in NULLABLE_SORTS
 
 
 def _matching_elections(*, parent: Q, child: Q) -> QuerySet:

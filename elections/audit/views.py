@@ -33,7 +33,7 @@ from elections.names import spreadsheet_safe
 from elections.records.sealed_state import election_as_shown
 from elections.templatetags.formsvc import local_time
 
-from . import charts, exports, gate, tasks, verify_uploads
+from . import charts, exports, gate, keyset, tasks, verify_uploads
 from . import selectors as audit_selectors
 from .forms import (
     FLAG_CHOICES,
@@ -123,10 +123,20 @@ def search(request):
     form = AuditSearchForm(request.GET if request.GET else None)
     filters = form.filters() if form.is_bound else AuditSearchForm(None).filters()
     results = audit_selectors.audit_election_search(filters=filters)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    column, ascending, nullable = audit_selectors.search_sort(filters=filters)
+    page = keyset.keyset_page(
+        results,
+        column=column,
+        ascending=ascending,
+        nullable=nullable,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        size=PAGE_SIZE,
+    )
     flag_labels = _flag_labels()
     query = request.GET.copy()
-    query.pop("page", None)
+    for moved in ("page", "after", "before"):
+        query.pop(moved, None)
     return render(
         request,
         "audit/search.html",
@@ -147,9 +157,10 @@ def search(request):
                         _utc_text(election.approved_at),
                     ],
                 }
-                for election in page.object_list
+                for election in page.rows
             ],
             "query": query.urlencode(),
+            "count_cap": f"{keyset.CAP:,}",
             "flag_labels": flag_labels,
             "stream_max": settings.FORMSVC_EXPORT_STREAM_MAX,
             "export_max": settings.FORMSVC_EXPORT_MAX_RECORDS,
