@@ -19,6 +19,7 @@ The searches: the default list, an office and status, the common surname, its ne
 decision with the fast-decision flag, a date range sorted by name, and consult pending.
 """
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -101,7 +102,29 @@ urls = [
     "/audit/?date_from=2025-01-01&date_to=2025-06-30&sort=name",
     "/audit/?flag=consult_pending&sort=-approved",
 ]
+def slowest_statements(url):
+    # Where a page's time goes: its three slowest statements (on stderr, not a figure).
+    timed = []
+
+    def record(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append(((time.perf_counter() - started) * 1000, sql[:160]))
+
+    with connection.execute_wrapper(record):
+        started = time.perf_counter()
+        get(url)
+        total = (time.perf_counter() - started) * 1000
+    sql = sum(ms for ms, _sql in timed)
+    top = sorted(timed, reverse=True)[:3]
+    return {"url": url, "total_ms": round(total, 1), "sql_ms": round(sql, 1),
+            "top": [[round(ms, 1), text] for ms, text in top]}
+
+
 medians = {url: median_ms(url, 15) for url in urls}
+where = [slowest_statements(url) for url in (common, next_page, "/audit/dashboard/")]
 print(json.dumps({
     "size": size,
     "queries": max(statements_for(url) for url in urls),
@@ -112,6 +135,7 @@ print(json.dumps({
     "dashboard_queries": statements_for("/audit/dashboard/"),
     "dashboard_ms": median_ms("/audit/dashboard/", 9),
     "rebuild_s": rebuild_s,
+    "where": where,
 }))
 """
 
@@ -126,6 +150,8 @@ def run():
 
     row = run_on_throwaway_postgres(CHILD, str(elections_to_seed()), what="audit search")
     size = row["size"]
+    for look in row["where"]:
+        print(json.dumps(look), file=sys.stderr)
     return [
         (f"audit_search_common_name_ms_{size}", round(row["common_ms"], 1), "ms"),
         (f"audit_search_queries_{size}", row["queries"], "queries"),

@@ -15,7 +15,7 @@ from elections.audit import keyset
 from elections.audit import views as views_audit
 from tests.audit_helpers import el_paso, make_audit_user, san_antonio, without_sealing
 from tests.browser.conftest import LAPTOP_VIEWPORT, TABLET_LANDSCAPE, assert_accessible
-from tests.browser.test_auditor import sign_in
+from tests.factories import STAFF_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +25,14 @@ WORDS = {
     "es-US": {"count": "7 elecciones", "capped": "Más de 5 elecciones", "next": "Siguiente",
               "previous": "Anterior", "first": "Primera"},
 }  # fmt: skip
+
+
+def _sign_in(page, base_url: str, user) -> None:
+    page.goto(base_url + "/accounts/login/")
+    page.locator("input[name=username]").fill(user.get_username())
+    page.locator("input[name=password]").fill(STAFF_PASSWORD)
+    page.locator("input[name=password]").press("Enter")
+    expect(page).to_have_url(re.compile(r"/audit/$"))
 
 
 def _at_least_44(locator) -> None:
@@ -47,7 +55,7 @@ def test_an_auditor_pages_through_a_search_by_keyboard(
         (elp if index % 2 else sna).election(stage="submitted")
     words = WORDS[locale]
     page = make_tablet(locale=locale, viewport=viewport)
-    sign_in(page, live_server.url, make_audit_user())
+    _sign_in(page, live_server.url, make_audit_user())
     page.goto(live_server.url + "/audit/?sort=-created")
     expect(page.locator("#results-heading")).to_have_text(words["count"])
     pages = page.get_by_role("navigation", name=re.compile("Pages|Páginas"))
