@@ -10,7 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -695,6 +695,10 @@ def parent_sign(request, pk):
                 # A stale page is shown again with the choices as they now stand, and a
                 # digest of those: the parent checks them and signs again.
                 _add_errors(form, error)
+            except IntegrityError:
+                # A second tap of Finish raced the first to the same signature: the first
+                # recorded it, for the choices this page showed (the digest held for both).
+                return redirect("elections:handback", pk)
             else:
                 return redirect("elections:handback", pk)
     return _parent_screen(
