@@ -142,7 +142,7 @@ def test_the_parents_copy_button_gives_the_sealed_bytes_through_the_logged_downl
     assert f'href="{own_download}"' in button
     response = client.get(own_download)
     assert response.status_code == 200
-    assert response.content == sealed_pdf_bytes(election.sealed_record)
+    assert b"".join(response.streaming_content) == sealed_pdf_bytes(election.sealed_record)
     entry = last_entry()
     assert entry.action == AccessAction.PDF and entry.election_id == election.pk
     assert entry.user == auditor and entry.status_code == 200

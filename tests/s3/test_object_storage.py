@@ -7,12 +7,15 @@ application's back, as an administrator (or an intruder) would.
 
 import hashlib
 import io
+import os
+import tracemalloc
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import storages
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from elections import workflow
 from elections.audit import exports
@@ -274,3 +277,40 @@ def test_a_pdf_stored_for_an_approval_that_then_fails_is_removed_from_the_bucket
     assert fresh(election).status == Status.SUBMITTED
     assert not SealedRecord.objects.filter(election=election).exists()
     assert bucket.keys(f"records/{election.pk}/") == []
+
+
+def test_a_large_stored_export_downloads_in_pieces_without_being_held_in_memory(
+    client, auditor, bucket, s3_server
+):
+    size = 8 * 1024 * 1024
+    job = ExportJob.objects.create(
+        requested_by=auditor,
+        query="",
+        total=1,
+        state=ExportJob.State.READY,
+        file_name=f"exports/big-{auditor.pk}.zip",
+        size=size,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    data = os.urandom(size)
+    bucket.write(job.file_name, data)
+    client.force_login(auditor)
+    url = reverse("audit:export_download", args=[job.pk])
+    # A first download warms up what loads once (modules, botocore's service model: megabytes).
+    first = client.get(url)
+    assert sum(len(piece) for piece in first.streaming_content) == size
+    tracemalloc.start()
+    try:
+        response = client.get(url)
+        assert response.status_code == 200 and response.streaming
+        assert response["Content-Length"] == str(size)
+        digest, received = hashlib.sha256(), 0
+        for piece in response.streaming_content:
+            digest.update(piece)
+            received += len(piece)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert received == size and digest.hexdigest() == hashlib.sha256(data).hexdigest()
+    # Streamed: the peak is a few pieces of 64 KiB, far from the 8 MiB of the file.
+    assert peak < size // 4, f"peak {peak} bytes while downloading {size}"
