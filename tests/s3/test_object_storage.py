@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.storage import storages
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -243,9 +244,18 @@ def messages_of(response) -> list[str]:
 
 
 def test_with_the_store_down_an_approval_does_not_happen_and_the_supervisor_is_told_why(
-    client, office, officer, witness, supervisor, notices, bucket, s3_store_down
+    client, office, officer, witness, supervisor, notices, bucket, approved, s3_store_down
 ):
     election = two_child_election(office, officer, witness)
+    # A PDF already sealed cannot be read meanwhile: a page that says so, a JSON error.
+    as_officer = Client()
+    as_officer.force_login(officer)
+    page = as_officer.get(reverse("elections:record_pdf", args=[approved.pk]))
+    assert page.status_code == 503
+    assert "The record store cannot be reached right now" in page.content.decode()
+    token, raw = service_token("records:read")
+    refused = ApiClient(token=token, raw=raw).get(f"/api/v1/elections/{approved.pk}/record.pdf")
+    assert_error(refused, 503, "store_unavailable")
     client.force_login(supervisor)
     for language, said in [
         ("es", "No se pudo conectar con el almacén de registros"),
