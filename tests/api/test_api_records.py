@@ -179,7 +179,8 @@ def test_the_pdf_is_the_stored_sealed_bytes_with_their_sha256(make_api, world):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     stored = sealed_pdf_bytes(first.sealed_record)
-    assert response.content == stored
+    assert b"".join(response.streaming_content) == stored
+    assert response["Content-Length"] == str(len(stored))
     sha256 = hashlib.sha256(stored).hexdigest()
     assert response["X-Content-SHA256"] == sha256 == first.sealed_record.pdf_sha256
     assert response["ETag"] == f'"{sha256}"'

@@ -92,8 +92,10 @@ def test_the_pdf_download_is_the_stored_sealed_bytes_and_is_recorded(client, aud
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
-    data = response.content
+    assert response.streaming  # from storage, never read whole into memory
+    data = b"".join(response.streaming_content)
     assert data == sealed_pdf_bytes(election.sealed_record)
+    assert response["Content-Length"] == str(len(data))
     assert hashlib.sha256(data).hexdigest() == response["X-Content-SHA256"]
     entry = last_entry()
     assert entry.action == AccessAction.PDF and entry.election_id == election.pk
@@ -142,7 +144,7 @@ def test_the_parents_copy_button_gives_the_sealed_bytes_through_the_logged_downl
     assert f'href="{own_download}"' in button
     response = client.get(own_download)
     assert response.status_code == 200
-    assert response.content == sealed_pdf_bytes(election.sealed_record)
+    assert b"".join(response.streaming_content) == sealed_pdf_bytes(election.sealed_record)
     entry = last_entry()
     assert entry.action == AccessAction.PDF and entry.election_id == election.pk
     assert entry.user == auditor and entry.status_code == 200

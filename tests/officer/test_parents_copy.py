@@ -83,7 +83,8 @@ def test_the_parents_copy_is_the_sealed_bytes_and_the_download_is_in_the_access_
     client.force_login(officer)
     response = client.get(pdf_url(approved))
     assert response.status_code == 200
-    assert response.content == sealing.sealed_pdf_bytes(record)
+    served = b"".join(response.streaming_content)
+    assert served == sealing.sealed_pdf_bytes(record)
     entry = AccessLog.objects.get()
     assert entry.action == AccessAction.PDF
     assert entry.election_id == approved.pk
@@ -91,7 +92,7 @@ def test_the_parents_copy_is_the_sealed_bytes_and_the_download_is_in_the_access_
     assert entry.status_code == 200
     assert entry.path == pdf_url(approved)
     assert entry.detail["sha256"] == record.pdf_sha256
-    assert entry.detail["size"] == len(response.content)
+    assert entry.detail["size"] == len(served)
 
 
 @pytest.mark.parametrize("who", ["officer", "supervisor"])

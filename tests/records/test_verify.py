@@ -412,7 +412,9 @@ def test_an_officer_prints_the_parents_copy_as_the_stored_bytes(client, officer,
     response = client.get(reverse("elections:record_pdf", args=[approved.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content == sealed
+    assert response.streaming  # from storage, never read whole into memory
+    assert b"".join(response.streaming_content) == sealed
+    assert response["Content-Length"] == str(len(sealed))
     assert approved.reference in response["Content-Disposition"]
 
 

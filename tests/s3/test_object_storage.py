@@ -7,12 +7,16 @@ application's back, as an administrator (or an intruder) would.
 
 import hashlib
 import io
+import os
+import tracemalloc
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import storages
+from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from elections import workflow
 from elections.audit import exports
@@ -240,9 +244,18 @@ def messages_of(response) -> list[str]:
 
 
 def test_with_the_store_down_an_approval_does_not_happen_and_the_supervisor_is_told_why(
-    client, office, officer, witness, supervisor, notices, bucket, s3_store_down
+    client, office, officer, witness, supervisor, notices, bucket, approved, s3_store_down
 ):
     election = two_child_election(office, officer, witness)
+    # A PDF already sealed cannot be read meanwhile: a page that says so, a JSON error.
+    as_officer = Client()
+    as_officer.force_login(officer)
+    page = as_officer.get(reverse("elections:record_pdf", args=[approved.pk]))
+    assert page.status_code == 503
+    assert "The record store cannot be reached right now" in page.content.decode()
+    token, raw = service_token("records:read")
+    refused = ApiClient(token=token, raw=raw).get(f"/api/v1/elections/{approved.pk}/record.pdf")
+    assert_error(refused, 503, "store_unavailable")
     client.force_login(supervisor)
     for language, said in [
         ("es", "No se pudo conectar con el almacén de registros"),
@@ -274,3 +287,40 @@ def test_a_pdf_stored_for_an_approval_that_then_fails_is_removed_from_the_bucket
     assert fresh(election).status == Status.SUBMITTED
     assert not SealedRecord.objects.filter(election=election).exists()
     assert bucket.keys(f"records/{election.pk}/") == []
+
+
+def test_a_large_stored_export_downloads_in_pieces_without_being_held_in_memory(
+    client, auditor, bucket, s3_server
+):
+    size = 8 * 1024 * 1024
+    job = ExportJob.objects.create(
+        requested_by=auditor,
+        query="",
+        total=1,
+        state=ExportJob.State.READY,
+        file_name=f"exports/big-{auditor.pk}.zip",
+        size=size,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    data = os.urandom(size)
+    bucket.write(job.file_name, data)
+    client.force_login(auditor)
+    url = reverse("audit:export_download", args=[job.pk])
+    # A first download warms up what loads once (modules, botocore's service model: megabytes).
+    first = client.get(url)
+    assert sum(len(piece) for piece in first.streaming_content) == size
+    tracemalloc.start()
+    try:
+        response = client.get(url)
+        assert response.status_code == 200 and response.streaming
+        assert response["Content-Length"] == str(size)
+        digest, received = hashlib.sha256(), 0
+        for piece in response.streaming_content:
+            digest.update(piece)
+            received += len(piece)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert received == size and digest.hexdigest() == hashlib.sha256(data).hexdigest()
+    # Streamed: the peak is a few pieces of 64 KiB, far from the 8 MiB of the file.
+    assert peak < size // 4, f"peak {peak} bytes while downloading {size}"
