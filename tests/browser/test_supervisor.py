@@ -31,6 +31,7 @@ from tests.factories import (
     make_supervisor,
 )
 from tests.supervision import submitted
+from tests.twofactor import confirm_second_factor
 
 pytestmark = pytest.mark.browser
 
@@ -77,6 +78,7 @@ def sign_in(page, base_url, user):
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    confirm_second_factor(page, user)
 
 
 def open_review(page, base_url, election):
@@ -416,6 +418,7 @@ def test_the_review_page_reads_in_spanish(browser, live_server, people):
     page.locator("#id_password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Iniciar sesión", exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    confirm_second_factor(page, people["supervisor"])
     page.goto(live_server.url + f"/admin/elections/election/{election.pk}/change/")
     expect(page.get_by_role("button", name="Aprobar")).to_be_visible()
     page.get_by_role("button", name="Aprobar").click()
