@@ -260,7 +260,7 @@ def test_a_passkey_confirmation_counts_for_one_approval_only(
 
 
 def test_seed_demo_prints_the_demo_second_factor_and_it_signs_the_supervisor_in(
-    client, settings, tmp_path
+    db, client, settings, tmp_path
 ):
     settings.DEBUG = True
     settings.MEDIA_ROOT = tmp_path

@@ -165,7 +165,8 @@ def test_an_auditor_enrols_an_authenticator_app_and_signs_in_with_its_codes(
     assert_accessible(page)
     shoot(page, f"enrol-wrong-code-{size}")
 
-    page.locator("#id_code").fill(totp_code(secret))
+    enrolled_with = totp_code(secret)
+    page.locator("#id_code").fill(enrolled_with)
     page.locator("#code-form [type=submit]").click()
     expect(page.locator("[data-recovery-codes] li")).to_have_count(10)
     assert_accessible(page)
@@ -174,13 +175,13 @@ def test_an_auditor_enrols_an_authenticator_app_and_signs_in_with_its_codes(
     page.locator("a.btn-primary").click()
     expect(page).to_have_url(re.compile(r"/audit/"))
 
-    # The next sign-in: a code; the one already used is refused, a recovery code works once.
+    # The next sign-in: the code already used at enrolment is refused; a recovery code works.
     sign_out(page)
     password_sign_in(page, base_url, auditor_user, next_path="/audit/")
     expect(page).to_have_url(re.compile(r"/accounts/second-factor/\?"))
     assert_accessible(page)
     shoot(page, f"verify-{size}")
-    page.locator("#id_code").fill(totp_code(secret))
+    page.locator("#id_code").fill(enrolled_with)
     page.locator("#code-form [type=submit]").click()
     expect(page.locator("#code-error")).to_be_visible()
     shoot(page, f"verify-refused-{size}")
