@@ -8,7 +8,9 @@ import os
 import secrets
 import sys
 from datetime import timedelta
+from ipaddress import ip_address
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -95,6 +97,12 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks_db",
     "elections.review.apps.SignInAttemptsConfig",
+    # The second factor of supervisors, auditors and admin users (elections/second_factor.py):
+    # an authenticator app (TOTP), one-time recovery codes, and passkeys (WebAuthn).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -120,6 +128,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # request.user.is_verified(); then staff with only a password are sent to the second factor.
+    "django_otp.middleware.OTPMiddleware",
+    "elections.second_factor.SecondFactorRequiredMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -410,6 +421,34 @@ FORMSVC_TSA_URL = env_str("FORMSVC_TSA_URL", "")
 FORMSVC_TSA_CA = env_str("FORMSVC_TSA_CA", "")
 FORMSVC_TSA_TIMEOUT = env_int("FORMSVC_TSA_TIMEOUT", 10)
 FORMSVC_PUBLIC_URL = env_str("FORMSVC_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# The second factor (elections/second_factor.py). Supervisors, auditors and admin users confirm
+# each sign-in, and each approval, with a passkey or a code from an authenticator app; officers on
+# shared tablets sign in with their password only. Passkeys are a second factor only, never a
+# sign-in without the password.
+#   FORMSVC_PASSKEY_RP_ID    the domain passkeys belong to (default: FORMSVC_PUBLIC_URL's host;
+#                            an IP address is not a valid one, so 127.0.0.1 becomes localhost:
+#                            use http://localhost:8000 for passkeys under `make run`). A passkey
+#                            made for one domain works on it and its subdomains only.
+#   FORMSVC_PASSKEY_ORIGINS  comma-separated origins the browser may be on when it uses one
+#                            (default: FORMSVC_PUBLIC_URL's, with that domain).
+_public = urlsplit(FORMSVC_PUBLIC_URL)
+_public_host = _public.hostname or "localhost"
+try:
+    ip_address(_public_host)
+    _public_host = "localhost"
+except ValueError:
+    pass
+OTP_WEBAUTHN_RP_ID = env_str("FORMSVC_PASSKEY_RP_ID", _public_host)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "FORMSVC_PASSKEY_ORIGINS",
+    [f"{_public.scheme}://{_public_host}" + (f":{_public.port}" if _public.port else "")],
+)
+OTP_WEBAUTHN_RP_NAME = "formsvc"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# Ten minutes for the browser's passkey prompt (WCAG 2.2 enough time), then the page asks again.
+OTP_WEBAUTHN_TIMEOUT_SECONDS = 10 * 60
+OTP_TOTP_ISSUER = "formsvc"
 
 # The auditor's workspace (/audit/). A ZIP export of up to FORMSVC_EXPORT_STREAM_MAX records
 # streams at once; a larger one is built by the background worker (`manage.py db_worker`) and

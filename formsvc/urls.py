@@ -8,6 +8,8 @@ urlpatterns = [
     path("healthz", accounts.healthz, name="healthz"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", accounts.logout_view, name="logout"),
+    # The second factor of supervisors, auditors and admin users (elections/signin/urls.py).
+    path("accounts/second-factor/", include("elections.signin.urls")),
     path("i18n/setlang/", accounts.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("audit/", include("elections.audit.urls")),

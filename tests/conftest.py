@@ -42,6 +42,24 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _force_login_confirms_the_second_factor(monkeypatch):
+    # In these tests, client.force_login(user) means "signed in with the password and the second
+    # factor": a supervisor, auditor or admin user's session is marked as verified by their test
+    # device (tests/twofactor.py). Sign in through the pages to test the second factor itself.
+    from django.test import Client
+
+    from tests.twofactor import mark_session_verified
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        mark_session_verified(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def office(db):
     office = FieldOfficeFactory(code="ELP", name="El Paso Field Office", time_zone="America/Denver")

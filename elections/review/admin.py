@@ -6,6 +6,8 @@ with two forms: approve and return. Both post to their own URL and call ``workfl
 writes to an election. An election of another office does not exist here (404 on every URL).
 """
 
+import logging
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +24,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from elections import busy, rules, selectors, workflow
+from elections import busy, rules, second_factor, selectors, workflow
 from elections.constants import Decision, Role, Status
 from elections.languages import language_name
 from elections.models import ApprovalAttempt, Election
@@ -33,6 +35,7 @@ from elections.templatetags.formsvc import local_time
 from .checklist import checklist
 
 LINE_BREAK = mark_safe("<br>")
+logger = logging.getLogger("formsvc.review")
 
 
 def grouped_warnings(election) -> list[dict]:
@@ -57,6 +60,12 @@ class ApproveForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    # The second factor, asked again for each approval (elections/second_factor.py): a code typed
+    # here, or a passkey assertion made for this approval (static/js/passkey.js).
+    second_factor_code = forms.CharField(
+        label=_("Code from your authenticator app"), required=False, max_length=32
+    )
+    second_factor_passkey = forms.CharField(required=False, widget=forms.HiddenInput)
     attestation = forms.BooleanField(label=workflow.APPROVAL_ATTESTATION, required=False)
     acknowledge = forms.MultipleChoiceField(required=False)
     token = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -87,7 +96,7 @@ class ApproveForm(forms.Form):
         """Every missing part, in the order the form shows them."""
         return [
             str(message)
-            for name in ("acknowledge", "attestation", "password", "token")
+            for name in ("acknowledge", "attestation", "password", "second_factor_code", "token")
             for message in self.errors.get(name, [])
         ] + [str(message) for message in self.non_field_errors()]
 
@@ -325,6 +334,15 @@ class ElectionAdmin(SimpleHistoryAdmin):
         self._in_scope_or_404(request, object_id)
         raise PermissionDenied
 
+    NO_SECOND_FACTOR = _(
+        "Confirm the approval with your second factor: type the code your authenticator app "
+        "shows, or use your passkey."
+    )
+    WRONG_SECOND_FACTOR = _(
+        "The second factor was not confirmed: the code is not correct or was already used, or "
+        "the passkey confirmation is over two minutes old. Try again with a new code."
+    )
+
     @method_decorator(busy.refuse_when_busy(back="admin:elections_election_change"))
     def approve_view(self, request, object_id):
         if request.method != "POST":
@@ -334,13 +352,33 @@ class ElectionAdmin(SimpleHistoryAdmin):
         complete = form.is_valid()
         password = form.cleaned_data.get("password", "")
         seen_token = form.cleaned_data.get("token", "")
+        code = form.cleaned_data.get("second_factor_code", "")
+        offered = bool(
+            second_factor.normalise_code(code) or form.cleaned_data.get("second_factor_passkey")
+        )
         try:
-            if not complete:
+            if not complete or not offered:
                 # Something else is missing: the password is checked (and a refusal recorded)
-                # now all the same, so that the page lists every missing part at once.
+                # now all the same, so that the page lists every missing part at once. A code
+                # typed is not used up until everything else is right.
+                if not offered:
+                    form.add_error("second_factor_code", self.NO_SECOND_FACTOR)
                 workflow.approval_precheck(
                     election=election, actor=request.user, password=password, seen_token=seen_token
                 )
+                return self._review(request, election_as_shown(election), approve_form=form)
+            # Everything else is right: the password first (a wrong one is recorded), then the
+            # second factor, used up now whatever happens next.
+            workflow.approval_precheck(
+                election=election, actor=request.user, password=password, seen_token=seen_token
+            )
+            if not second_factor.confirm_for_approval(request, code):
+                logger.warning(
+                    "approval refused: second factor not confirmed; election %s; supervisor %s",
+                    election.reference,
+                    request.user.get_username(),
+                )
+                form.add_error("second_factor_code", self.WRONG_SECOND_FACTOR)
                 return self._review(request, election_as_shown(election), approve_form=form)
             workflow.election_approve(
                 election=election,
@@ -433,6 +471,7 @@ class ElectionAdmin(SimpleHistoryAdmin):
             "can_decide": can_decide,
             "conflict": conflict if election.status == Status.SUBMITTED else None,
             "approve_form": approve_form,
+            "has_passkey": can_decide and second_factor.has_passkey(request.user),
             "acknowledged": approve_form.acknowledged(),
             "approve_errors": approve_form.every_error() if approve_form.is_bound else [],
             "return_form": ReturnForm(initial={"token": token}),

@@ -39,6 +39,7 @@ from tests.audit_helpers import (
 from tests.browser.conftest import assert_accessible
 from tests.factories import STAFF_PASSWORD, ChildDataFactory, fresh
 from tests.supervision import approve
+from tests.twofactor import confirm_second_factor
 
 pytestmark = pytest.mark.browser
 
@@ -62,6 +63,7 @@ def sign_in(page, base_url: str, user) -> None:
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    confirm_second_factor(page, user)
 
 
 def test_an_auditor_searches_downloads_exports_verifies_and_sees_it_all_logged(

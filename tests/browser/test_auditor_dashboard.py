@@ -21,6 +21,7 @@ from tests.audit_helpers import make_audit_user, without_sealing
 from tests.browser.conftest import LAPTOP_VIEWPORT, assert_accessible
 from tests.browser.test_auditor import year_of_records
 from tests.factories import STAFF_PASSWORD, FieldOfficeFactory
+from tests.twofactor import confirm_second_factor
 
 pytestmark = pytest.mark.browser
 
@@ -103,6 +104,7 @@ def open_dashboard(browser, base_url: str, *, locale: str, viewport: dict):
     page.locator("input[name=password]").fill(STAFF_PASSWORD)
     page.locator("input[name=password]").press("Enter")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    confirm_second_factor(page, "auditor")
     page.goto(base_url + "/audit/dashboard/")
     expect(page.locator("figure.chart")).to_have_count(7)
     expect(page.locator("html")).to_have_attribute("lang", locale[:2])

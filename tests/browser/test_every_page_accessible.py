@@ -35,6 +35,7 @@ from tests.factories import (
     birthday_years_ago,
 )
 from tests.supervision import submitted
+from tests.twofactor import confirm_second_factor
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +51,7 @@ def sign_in(page, base_url: str, user) -> None:
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    confirm_second_factor(page, user)
 
 
 def visit_all(page, base_url: str, paths: list[str]) -> list[str]:

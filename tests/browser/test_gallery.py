@@ -50,6 +50,7 @@ from tests.factories import (
     make_supervisor,
 )
 from tests.supervision import approve
+from tests.twofactor import confirm_second_factor
 
 pytestmark = pytest.mark.browser
 
@@ -299,6 +300,7 @@ class Screens:
             tab.locator("input[name=password]").fill(STAFF_PASSWORD)
             tab.locator("input[name=password]").press("Enter")
             expect(tab).not_to_have_url(re.compile(r"/accounts/login/"))
+            confirm_second_factor(tab, user)
 
     def show(self, page: Page, path: str | None, *, then: Callable | None = None) -> None:
         for screen, tab in self.pages.items():

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
 from tests.factories import STAFF_PASSWORD, make_officer, make_supervisor
+from tests.twofactor import confirm_second_factor
 
 pytestmark = pytest.mark.browser
 
@@ -94,6 +95,7 @@ def test_the_admin_sign_in_has_large_controls_and_a_supervisor_lands_on_the_queu
     page.locator("#id_username").fill(staff["supervisor"].get_username())
     page.locator("#id_password").fill(STAFF_PASSWORD)
     page.locator("#login-form [type=submit]").click()
+    confirm_second_factor(page, staff["supervisor"])
 
     expect(page).to_have_url(re.compile(r"/admin/elections/election/$"))
     expect(page.get_by_role("heading", name="Select election to view")).to_be_visible()

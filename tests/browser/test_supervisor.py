@@ -31,6 +31,7 @@ from tests.factories import (
     make_supervisor,
 )
 from tests.supervision import submitted
+from tests.twofactor import confirm_second_factor, second_factor_code
 
 pytestmark = pytest.mark.browser
 
@@ -77,6 +78,7 @@ def sign_in(page, base_url, user):
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    confirm_second_factor(page, user)
 
 
 def open_review(page, base_url, election):
@@ -126,6 +128,7 @@ def test_a_supervisor_reviews_and_approves_and_another_returns_one_that_the_offi
     diane.get_by_label(re.compile("The parent decided 0 minutes")).check()
     diane.get_by_label(re.compile("I have reviewed this record in full")).check()
     diane.get_by_label("Re-enter your password to sign").fill(STAFF_PASSWORD)
+    diane.locator("#id_second_factor_code").fill(second_factor_code(people["supervisor"]))
     diane.get_by_role("button", name="Approve").click()
     expect(diane.locator(".messagelist")).to_contain_text(f"Election {first.reference}")
     expect(diane.locator(".messagelist")).to_contain_text("is approved")
@@ -416,11 +419,13 @@ def test_the_review_page_reads_in_spanish(browser, live_server, people):
     page.locator("#id_password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Iniciar sesión", exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
+    confirm_second_factor(page, people["supervisor"])
     page.goto(live_server.url + f"/admin/elections/election/{election.pk}/change/")
     expect(page.get_by_role("button", name="Aprobar")).to_be_visible()
     page.get_by_role("button", name="Aprobar").click()
     errors = page.locator("#approve-errors")
-    expect(errors).to_contain_text("No se aprobó: faltan 3 partes.")
+    expect(errors).to_contain_text("No se aprobó: faltan 4 partes.")
+    expect(errors).to_contain_text("Confirme la aprobación con su segundo factor")
     expect(errors).to_contain_text("Reconozca la advertencia R13")
     expect(errors).to_contain_text("Confirme la declaración para aprobar.")
     expect(errors).to_contain_text("Vuelva a escribir su contraseña para aprobar.")
@@ -441,6 +446,7 @@ def test_an_approval_that_misses_parts_lists_every_one_and_keeps_what_was_ticked
     context, page = review_as(browser, live_server, people["supervisor"], election, LAPTOPS[0])
     page.get_by_label(re.compile("The notice was interpreted by telephone")).check()
     page.get_by_label("Re-enter your password to sign").fill("not-my-password")
+    page.locator("#id_second_factor_code").fill(second_factor_code(people["supervisor"]))
     page.get_by_role("button", name="Approve").click()
 
     errors = page.locator("#approve-errors")

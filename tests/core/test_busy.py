@@ -13,6 +13,7 @@ from elections import busy, workflow
 from elections.constants import Status
 from tests.factories import STAFF_PASSWORD, ElectionFactory, fresh
 from tests.supervision import submitted, warning_codes
+from tests.twofactor import second_factor_code_for
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,7 @@ def approve_post(client, election):
         reverse("admin:elections_election_approve", args=[election.pk]),
         {
             "password": STAFF_PASSWORD,
+            "second_factor_code": second_factor_code_for(client),
             "attestation": "on",
             "acknowledge": warning_codes(election),
             "token": workflow.review_token(election),

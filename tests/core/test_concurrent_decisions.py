@@ -23,6 +23,7 @@ from elections.templatetags.formsvc import local_time
 from tests.factories import STAFF_PASSWORD, ElectionFactory, fresh, make_supervisor
 from tests.races import at_once, signed_in
 from tests.supervision import submitted, warning_codes
+from tests.twofactor import second_factor_code_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,11 +69,12 @@ def page_text(response) -> str:
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
 
 
-def approval(election) -> tuple[str, dict]:
+def approval(election, client) -> tuple[str, dict]:
     return (
         reverse("admin:elections_election_approve", args=[election.pk]),
         {
             "password": STAFF_PASSWORD,
+            "second_factor_code": second_factor_code_for(client),
             "attestation": "on",
             "acknowledge": warning_codes(election),
             "token": workflow.review_token(election),
@@ -104,7 +106,7 @@ def test_two_supervisors_approving_at_once_make_one_approval_and_the_other_is_to
     election = submitted(officer=officer, witness=witness)
     clients = [signed_in(supervisor) for supervisor in supervisors]
 
-    responses = at_once(*((client, *approval(election)) for client in clients))
+    responses = at_once(*((client, *approval(election, client)) for client in clients))
 
     assert [response.status_code for response in responses] == [302, 302]
     election = fresh(election)
@@ -132,7 +134,9 @@ def test_an_approval_and_a_return_at_once_leave_one_decision_and_the_other_is_to
     election = submitted(officer=officer, witness=witness)
     approving, returning = (signed_in(supervisor) for supervisor in supervisors)
 
-    responses = at_once((approving, *approval(election)), (returning, *return_to_officer(election)))
+    responses = at_once(
+        (approving, *approval(election, approving)), (returning, *return_to_officer(election))
+    )
 
     assert [response.status_code for response in responses] == [302, 302]
     election = fresh(election)
@@ -239,9 +243,10 @@ def test_an_approval_that_finds_the_database_locked_too_long_is_told_nothing_was
 ):
     election = submitted(officer=officer, witness=witness)
     client = signed_in(supervisor)
+    posted = approval(election, client)
     held_lock.execute("BEGIN IMMEDIATE")
 
-    response = client.post(*approval(election))
+    response = client.post(*posted)
 
     assert response.status_code == 302
     assert response["Location"] == review_url(election)
@@ -250,7 +255,7 @@ def test_an_approval_that_finds_the_database_locked_too_long_is_told_nothing_was
     assert fresh(election).status == Status.SUBMITTED
     assert not SealedRecord.objects.filter(election=election).exists()
     # Nothing was left half-done: the same supervisor approves at the next try.
-    assert client.post(*approval(election)).status_code == 302
+    assert client.post(*approval(election, client)).status_code == 302
     assert fresh(election).approved_by == supervisor
 
 

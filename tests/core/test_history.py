@@ -25,6 +25,7 @@ from tests.officer.test_views_officer import (
     start_election,
 )
 from tests.supervision import submitted, warning_codes
+from tests.twofactor import second_factor_code_for
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +84,7 @@ def approve_through_the_admin(client, election, supervisor) -> Election:
         reverse("admin:elections_election_approve", args=[election.pk]),
         {
             "password": STAFF_PASSWORD,
+            "second_factor_code": second_factor_code_for(client),
             "attestation": "on",
             "acknowledge": warning_codes(election),
             "token": workflow.review_token(election),

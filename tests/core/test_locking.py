@@ -26,6 +26,7 @@ from tests.factories import (
     snapshot,
 )
 from tests.supervision import approve, approved, submitted
+from tests.twofactor import second_factor_code_for
 
 pytestmark = pytest.mark.django_db
 
@@ -354,6 +355,7 @@ def test_a_superuser_reads_the_review_page_but_has_no_forms_and_cannot_approve(
         reverse("admin:elections_election_approve", args=[election.pk]),
         {
             "password": STAFF_PASSWORD,
+            "second_factor_code": second_factor_code_for(client),
             "attestation": "on",
             "acknowledge": ["fast_decision"],
             "token": workflow.review_token(election),

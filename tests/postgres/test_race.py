@@ -15,6 +15,7 @@ from elections.templatetags.formsvc import local_time
 from tests.factories import STAFF_PASSWORD, fresh, make_supervisor
 from tests.races import at_once, signed_in
 from tests.supervision import submitted, warning_codes
+from tests.twofactor import second_factor_code_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -178,11 +179,12 @@ def test_the_second_supervisor_waits_on_the_row_lock_and_then_sees_the_first_dec
     assert Election.history.filter(id=election.pk, history_change_reason="approved").count() == 1
 
 
-def approval_post(election):
+def approval_post(election, client):
     return (
         reverse("admin:elections_election_approve", args=[election.pk]),
         {
             "password": STAFF_PASSWORD,
+            "second_factor_code": second_factor_code_for(client),
             "attestation": "on",
             "acknowledge": warning_codes(election),
             "token": workflow.review_token(election),
@@ -197,7 +199,7 @@ def test_two_supervisors_approving_at_once_in_the_admin_make_one_approval_and_th
     election = submitted(officer=officer, witness=witness)
     clients = [signed_in(supervisor) for supervisor in supervisors]
 
-    responses = at_once(*((client, *approval_post(election)) for client in clients))
+    responses = at_once(*((client, *approval_post(election, client)) for client in clients))
 
     assert [response.status_code for response in responses] == [302, 302]
     queue = reverse("admin:elections_election_changelist")
@@ -222,7 +224,7 @@ def test_an_approval_and_a_return_at_once_in_the_admin_leave_one_decision_and_te
     approving, returning = (signed_in(supervisor) for supervisor in supervisors)
 
     responses = at_once(
-        (approving, *approval_post(election)),
+        (approving, *approval_post(election, approving)),
         (
             returning,
             reverse("admin:elections_election_return", args=[election.pk]),

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from elections import clearance, removals, rules, services, staging, workflow
+from elections import clearance, removals, rules, second_factor, services, staging, workflow
 from elections.constants import (
     INTERPRETER_MODES,
     ChildLocationKind,
@@ -112,6 +112,10 @@ STAFF = [
     ),
     ("auditor", "Priya", "Natarajan", Role.AUDITOR, None, "Records Compliance Auditor"),
 ]
+# The demo accounts' second factor (supervisors and the auditor): a TOTP secret anyone can type
+# into an authenticator app, as publicly known as the demo password. Base32, 20 bytes.
+DEFAULT_TOTP_SECRET = "FORMSVCDEMOTOTPSECRETFORMSVCDEMO"
+SECOND_FACTOR_ACCOUNTS = [u for u, _f, _l, role, *_ in STAFF if role != Role.OFFICER]
 # Who presents and who witnesses in each office.
 OFFICE_TEAMS = {"ELP": ("officer", "witness"), "SNA": ("officer2", "witness2")}
 # Who reviews each office's elections: neither presents nor witnesses them (R7).
@@ -402,7 +406,9 @@ def years_before(today: date, years: int, days: int) -> date:
 class Command(BaseCommand):
     help = (
         "Create demo field offices, accounts (officer, officer2, supervisor, supervisor2, auditor; "
-        "password from DEMO_PASSWORD or 'formsvc-demo'), the notices and realistic elections. "
+        "password from DEMO_PASSWORD or 'formsvc-demo'; supervisors and the auditor confirm with "
+        "the TOTP secret from DEMO_TOTP_SECRET or the default printed at the end), the notices "
+        "and realistic elections. "
         "Development only: refuses when DEBUG is off. Running it again changes nothing."
     )
 
@@ -426,10 +432,17 @@ class Command(BaseCommand):
         if parents < 0 or parents > 9999:
             raise CommandError("--parents must be between 0 and 9999.")
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        totp_secret = os.environ.get("DEMO_TOTP_SECRET") or DEFAULT_TOTP_SECRET
+        try:
+            totp_key = second_factor.hex_key_from_base32(totp_secret)
+        except ValueError:
+            raise CommandError(
+                "DEMO_TOTP_SECRET must be base32 (letters A-Z, digits 2-7)."
+            ) from None
         with transaction.atomic():
             load_notice_files(default_notice_files(), write=self.stdout.write)
             offices = self._offices()
-            users = self._staff(offices, password)
+            users = self._staff(offices, password, totp_key)
             created = 0
             for index in range(parents):
                 if self._parent(index, offices, users, password):
@@ -446,6 +459,10 @@ class Command(BaseCommand):
                 f"Demo data ready: {created} new demo parent(s); elections: {summary}. "
                 f"Accounts: {', '.join(u for u, *_ in STAFF)}."
             )
+        )
+        self.stdout.write(
+            f"Second factor of {', '.join(SECOND_FACTOR_ACCOUNTS)}: TOTP secret "
+            f"{totp_secret} (add it to an authenticator app, or: oathtool --totp -b {totp_secret})."
         )
         self.stdout.write(clearance_summary())
 
@@ -471,7 +488,7 @@ class Command(BaseCommand):
             offices[office.code] = office
         return offices
 
-    def _staff(self, offices, password: str) -> dict:
+    def _staff(self, offices, password: str, totp_key: str) -> dict:
         User = get_user_model()
         # One hash for every demo account: they share the password anyway, and hashing it once
         # keeps the command fast with the production hasher.
@@ -499,6 +516,9 @@ class Command(BaseCommand):
                     "job_title": title,
                 },
             )
+            if second_factor.required_for(user):
+                # Supervisors and the auditor sign in with a second factor: the demo's known one.
+                second_factor.set_totp(user, totp_key)
             users[username] = user
         return users
 
