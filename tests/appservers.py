@@ -269,6 +269,12 @@ class Browser:
         landing = response.headers["Location"]
         assert "/accounts/login/" not in landing
         if "/accounts/second-factor/" not in landing:
+            # The page it lands on sends a user who needs a second factor to the step.
+            next_page = self.get(landing)
+            if next_page.status_code == 302:
+                if "/accounts/second-factor/" in next_page.headers["Location"]:
+                    landing = next_page.headers["Location"]
+        if "/accounts/second-factor/" not in landing:
             assert code is None, f"{username} was not asked for a second factor"
             return landing
         assert code is not None, f"{username} is asked for a second factor: pass code="
