@@ -520,10 +520,9 @@ MATRIX: dict[str, Row] = {
     **_redirect_row("admin/auth/group/<path:object_id>/", "group"),
     **_model_admin_rows(
         "auth_user",
+        # Accounts are made by manage.py commands and deactivated, never deleted, here.
         view=roles(SUPERUSER),
-        add=roles(SUPERUSER),
         change=roles(SUPERUSER),
-        delete=roles(SUPERUSER),
         obj="user",
         data=lambda w: {"username": "renamed-by-matrix"},
     ),
@@ -555,28 +554,22 @@ MATRIX: dict[str, Row] = {
     # The task worker's results: read-only, superusers only.
     **_model_admin_rows("django_tasks_database_dbtaskresult", view=roles(SUPERUSER), obj="task"),
     **_redirect_row("admin/django_tasks_database/dbtaskresult/<path:object_id>/", "task"),
-    # Sign-in attempts and lockouts (django-axes): superusers only, never added by hand.
+    # Sign-in attempts and lockouts (django-axes): superusers only, read-only.
     **_model_admin_rows(
         "axes_accessattempt",
         view=roles(SUPERUSER),
-        change=roles(SUPERUSER),
-        delete=roles(SUPERUSER),
         obj="accessattempt",
     ),
     **_redirect_row("admin/axes/accessattempt/<path:object_id>/", "accessattempt"),
     **_model_admin_rows(
         "axes_accesslog",
         view=roles(SUPERUSER),
-        change=roles(SUPERUSER),
-        delete=roles(SUPERUSER),
         obj="accesslog",
     ),
     **_redirect_row("admin/axes/accesslog/<path:object_id>/", "accesslog"),
     **_model_admin_rows(
         "axes_accessfailurelog",
         view=roles(SUPERUSER),
-        change=roles(SUPERUSER),
-        delete=roles(SUPERUSER),
         obj="accessfailurelog",
     ),
     **_redirect_row("admin/axes/accessfailurelog/<path:object_id>/", "accessfailurelog"),
@@ -890,7 +883,9 @@ def _state() -> str:
     models = [
         m
         for m in apps.get_app_config("elections").get_models()
-        if m.__name__ != "AccessLog" and not m.__name__.startswith("Historical")
+        # Signing out ends the user's sessions server-side (SignedInSession), as it should.
+        if m.__name__ not in ("AccessLog", "SignedInSession")
+        and not m.__name__.startswith("Historical")
     ]
     for model in [*models, get_user_model(), Group]:
         history = getattr(model, "history", None)
