@@ -261,10 +261,29 @@ class Browser:
     def post_with(self, path: str, data: dict, *, token: str, **kwargs):
         return self.request("POST", path, data={"csrfmiddlewaretoken": token, **data}, **kwargs)
 
-    def sign_in(self, username: str, password: str) -> None:
+    def sign_in(self, username: str, password: str, *, code: str | None = None) -> str:
+        """Sign in through the pages: the password, then, for a supervisor, auditor or admin
+        user (sent to the second-factor step), ``code`` typed there. Returns where it lands."""
         response = self.post("/accounts/login/", {"username": username, "password": password})
         assert response.status_code == 302, (response.status_code, response.text[:1000])
-        assert "/accounts/login/" not in response.headers["Location"]
+        landing = response.headers["Location"]
+        assert "/accounts/login/" not in landing
+        if "/accounts/second-factor/" not in landing:
+            # The page it lands on sends a user who needs a second factor to the step.
+            next_page = self.get(landing)
+            if next_page.status_code == 302:
+                if "/accounts/second-factor/" in next_page.headers["Location"]:
+                    landing = next_page.headers["Location"]
+        if "/accounts/second-factor/" not in landing:
+            assert code is None, f"{username} was not asked for a second factor"
+            return landing
+        assert code is not None, f"{username} is asked for a second factor: pass code="
+        assert "/enrol/" not in landing, f"{username} has no second-factor device to confirm"
+        confirmed = self.post(landing, {"code": code})
+        assert confirmed.status_code == 302, (confirmed.status_code, confirmed.text[:1000])
+        landing = confirmed.headers["Location"]
+        assert "/accounts/second-factor/" not in landing, landing
+        return landing
 
 
 def csrf_token(html: str) -> str:

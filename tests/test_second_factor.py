@@ -56,6 +56,19 @@ def test_a_supervisor_with_only_a_password_cannot_open_the_queue(client, supervi
         assert response["Location"].startswith(VERIFY + "?next=")
 
 
+def test_a_password_alone_neither_shows_nor_replaces_the_recovery_codes(client, supervisor):
+    totp_device(supervisor)
+    codes = second_factor.new_recovery_codes(supervisor)
+    sign_in(client, supervisor)
+    page = reverse("second_factor:recovery_codes")
+    for response in (client.get(page), client.post(page)):
+        assert response.status_code == 302
+        assert response["Location"] == VERIFY
+    assert second_factor.recovery_codes_left(supervisor) == len(codes)
+    assert confirm(client, codes[0]).status_code == 302  # the codes kept work
+    assert client.get(QUEUE).status_code == 200
+
+
 def test_staff_without_a_device_are_taken_to_enrol_and_open_nothing_else(
     client, supervisor, auditor, superuser
 ):

@@ -155,6 +155,9 @@ def recovery_codes(request):
     user = request.user
     if not second_factor.required_for(user):
         return redirect(_next_url(request))
+    if not second_factor.is_verified(user):
+        # A password alone never sees or replaces the codes: they would pass the second factor.
+        return redirect(second_factor.step_url(user))
     codes = None
     if request.method == "POST" or not second_factor.has_recovery_codes(user):
         codes = second_factor.new_recovery_codes(user)

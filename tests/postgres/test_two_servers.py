@@ -1,7 +1,13 @@
 """Two gunicorn app servers on one PostgreSQL database and one storage behave as one: a session
 made on one works on the other, fifty supervisors' sessions pressing "Approve" on one election
 across both make one approval and one sealed PDF with no server error, and the task worker, a
-process of its own, builds the auditor's export of it."""
+process of its own, builds the auditor's export of it.
+
+Supervisors and auditors sign in as they do for real: the password, then a code from their
+authenticator app at the second-factor step, and each approval is confirmed by a fresh code.
+A TOTP code works once per device and 30-second step, so every approving session is a
+supervisor of its own (own app), signing in with the code of this step and approving with the
+next step's (within the one step of tolerance, and always later than the sign-in's)."""
 
 import hashlib
 import io
@@ -19,6 +25,7 @@ from tests.appservers import Browser, hidden_value
 from tests.audit_helpers import make_audit_user
 from tests.factories import STAFF_PASSWORD, fresh, make_supervisor
 from tests.supervision import submitted, warning_codes
+from tests.twofactor import totp_code, totp_device
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -55,8 +62,10 @@ def test_fifty_approvals_of_one_election_across_both_servers_make_one_approval_a
     election = submitted(officer=officer, witness=witness)
     supervisors = [
         make_supervisor(office, username=f"supervisor{n}", first_name="Sup", last_name=str(n))
-        for n in range(5)
+        for n in range(APPROVERS)
     ]
+    for supervisor in supervisors:
+        totp_device(supervisor)
     change = reverse("admin:elections_election_change", args=[election.pk])
     approve = reverse("admin:elections_election_approve", args=[election.pk])
     acknowledge = warning_codes(election)
@@ -67,7 +76,7 @@ def test_fifty_approvals_of_one_election_across_both_servers_make_one_approval_a
 
     def open_review(n: int) -> None:
         browser = Browser(servers[n % 2])
-        browser.sign_in(supervisors[n % len(supervisors)].username, STAFF_PASSWORD)
+        browser.sign_in(supervisors[n].username, STAFF_PASSWORD, code=totp_code())
         page = browser.on(servers[(n + 1) % 2]).get(change)
         assert page.status_code == 200, page.text[:500]
         browsers[n] = browser
@@ -88,6 +97,7 @@ def test_fifty_approvals_of_one_election_across_both_servers_make_one_approval_a
             approve,
             {
                 "password": STAFF_PASSWORD,
+                "second_factor_code": totp_code(steps_ahead=1),
                 "attestation": "on",
                 "acknowledge": acknowledge,
                 "token": token,
@@ -129,8 +139,9 @@ def _export_through_the_worker(deployment, election: Election, pdf: bytes) -> No
     """The auditor asks one server for an export; the worker process builds it; the other
     server hands it over, with the sealed PDF inside, byte for byte."""
     auditor = make_audit_user()
+    totp_device(auditor)
     browser = Browser(deployment["a"])
-    browser.sign_in(auditor.username, STAFF_PASSWORD)
+    browser.sign_in(auditor.username, STAFF_PASSWORD, code=totp_code())
     asked = browser.post(reverse("audit:export_zip"), {"query": ""}, csrf_from="/audit/")
     assert asked.status_code == 302, asked.text[:500]
     job_page = asked.headers["Location"]

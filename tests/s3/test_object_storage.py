@@ -27,6 +27,7 @@ from tests.api.support import ApiClient, assert_error, service_token
 from tests.audit_helpers import make_audit_user
 from tests.factories import STAFF_PASSWORD, fresh
 from tests.records_support import approve, two_child_election
+from tests.twofactor import second_factor_code_for
 
 pytestmark = pytest.mark.django_db
 
@@ -230,6 +231,7 @@ def approve_in_the_admin(client, election, *, language: str = "en"):
         reverse("admin:elections_election_approve", args=[election.pk]),
         {
             "password": STAFF_PASSWORD,
+            "second_factor_code": second_factor_code_for(client),
             "attestation": "on",
             "acknowledge": ["fast_decision"],
             "token": workflow.review_token(election),
