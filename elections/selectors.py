@@ -195,13 +195,31 @@ RECENTLY_APPROVED_DAYS = 14
 RECENTLY_APPROVED_MAX = 20
 
 
+HOME_ELECTION_FIELDS = (
+    "id",
+    "office_id",
+    "presented_by_id",
+    "status",
+    "updated_at",
+    "submitted_at",
+    "approved_at",
+    "return_reason",
+    "parent__id",
+    "parent__full_name",
+    "parent__a_number",
+)
+
+
 def officer_home_elections(*, user) -> dict[str, list[Election]]:
     """What an officer resumes from their home page: drafts, returned ones, and recent submissions."""
     profile = staff_profile_for(user=user)
     if profile is None or profile.role not in EDITOR_ROLES:
         return {"open": [], "submitted": [], "approved": []}
-    base = Election.objects.filter(office_id=profile.office_id, presented_by=user).select_related(
-        "parent"
+    # Only the columns the home shows: the election row is wide, and the home is the busiest page.
+    base = (
+        Election.objects.filter(office_id=profile.office_id, presented_by=user)
+        .select_related("parent")
+        .only(*HOME_ELECTION_FIELDS)
     )
     open_ = list(base.filter(status__in=EDITABLE_STATUSES).order_by("-status", "-updated_at")[:50])
     submitted = list(base.filter(status=Status.SUBMITTED).order_by("-submitted_at")[:20])
