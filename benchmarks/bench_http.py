@@ -19,12 +19,15 @@ through the sign-in form, then keeps 10 and then 50 sessions requesting one page
 - ``http_home_bytes_gzip``: the officer home on the wire, compressed.
 
 BENCH_HTTP_DATABASE_URL measures against a database seeded before (with the password
-BENCH_HTTP_PASSWORD) instead of a new cluster. Each phase lasts BENCH_HTTP_SECONDS (default 10) and each user makes at most BENCH_HTTP_MAX_REQUESTS
-requests; the server and the cluster are stopped at the end whatever happens.
+BENCH_HTTP_PASSWORD) instead of a new cluster. Each phase lasts BENCH_HTTP_SECONDS (default 10)
+and until BENCH_HTTP_MIN_REQUESTS (200) answers came back, at most BENCH_HTTP_MAX_SECONDS (60);
+each user makes at most BENCH_HTTP_MAX_REQUESTS requests; the server and the cluster are stopped
+at the end whatever happens.
 """
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -36,8 +39,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Signing keys and media of the run, removed at its end (run()).
+VAR_DIR = tempfile.mkdtemp(prefix="formsvc-bench-http-var-")
 ELECTIONS = int(os.environ.get("BENCH_ELECTIONS", "100000"))
 PHASE_SECONDS = float(os.environ.get("BENCH_HTTP_SECONDS", "10"))
+PHASE_MAX_SECONDS = float(os.environ.get("BENCH_HTTP_MAX_SECONDS", "60"))
+MIN_REQUESTS = int(os.environ.get("BENCH_HTTP_MIN_REQUESTS", "200"))
 MAX_REQUESTS = int(os.environ.get("BENCH_HTTP_MAX_REQUESTS", "20000"))
 WORKERS = 4
 PASSWORD = os.environ.get("BENCH_HTTP_PASSWORD", "formsvc-bench-password")
@@ -121,7 +128,7 @@ def _env(database_url: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "SECURE_SSL_REDIRECT": "0",
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
-        "FORMSVC_VAR_DIR": tempfile.mkdtemp(prefix="formsvc-bench-http-var-"),
+        "FORMSVC_VAR_DIR": VAR_DIR,
         "LOG_LEVEL": "WARNING",
     }
 
@@ -202,7 +209,8 @@ def _warm(port: int) -> None:
 
 def _locust(env: dict, port: int, users: int, accounts: list[str], phases) -> dict:
     results = Path(tempfile.mkstemp(prefix="formsvc-bench-locust-", suffix=".json")[1])
-    limit = int(60 + users * 2 + PHASE_SECONDS * len(phases) * 2)
+    # Every user signed in (at most 300 s: locust_http.SIGN_IN_SECONDS), then each phase.
+    limit = int(330 + PHASE_MAX_SECONDS * len(phases) * 1.5)
     try:
         _run(
             [
@@ -232,6 +240,8 @@ def _locust(env: dict, port: int, users: int, accounts: list[str], phases) -> di
                 "BENCH_PASSWORD": PASSWORD,
                 "BENCH_PHASES": json.dumps(phases),
                 "BENCH_PHASE_SECONDS": str(PHASE_SECONDS),
+                "BENCH_PHASE_MAX_SECONDS": str(PHASE_MAX_SECONDS),
+                "BENCH_MIN_REQUESTS": str(MIN_REQUESTS),
                 "BENCH_RESULTS": str(results),
                 "BENCH_MAX_REQUESTS": str(MAX_REQUESTS),
             },
@@ -293,6 +303,13 @@ def _seeded_database():
 
 
 def run():
+    try:
+        return _measure()
+    finally:
+        shutil.rmtree(VAR_DIR, ignore_errors=True)
+
+
+def _measure():
     figures = []
     with _seeded_database() as (url, seeded_s):
         env = _env(url)

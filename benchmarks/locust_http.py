@@ -9,7 +9,8 @@ Driven by the environment (bench_http sets it):
     BENCH_ACCOUNTS   JSON list of usernames, one per user (the first N users take the first N)
     BENCH_PASSWORD   their password
     BENCH_PHASES     JSON list of [name, path]: each phase, every user requests that path for
-                     BENCH_PHASE_SECONDS; statistics start again at each phase
+                     BENCH_PHASE_SECONDS and until BENCH_MIN_REQUESTS answers came back, at most
+                     BENCH_PHASE_MAX_SECONDS; statistics start again at each phase
     BENCH_RESULTS    where to write the figures of each phase as JSON when the run ends
     BENCH_MAX_REQUESTS  requests a user makes at most (a bound on the run besides its time)
 
@@ -34,8 +35,11 @@ ACCOUNTS = json.loads(os.environ.get("BENCH_ACCOUNTS", "[]"))
 PASSWORD = os.environ.get("BENCH_PASSWORD", "")
 PHASES = [tuple(p) for p in json.loads(os.environ.get("BENCH_PHASES", "[]"))]
 PHASE_SECONDS = float(os.environ.get("BENCH_PHASE_SECONDS", "10"))
+PHASE_MAX_SECONDS = float(os.environ.get("BENCH_PHASE_MAX_SECONDS", "60"))
+MIN_REQUESTS = int(os.environ.get("BENCH_MIN_REQUESTS", "200"))
 RESULTS = os.environ.get("BENCH_RESULTS", "")
 MAX_REQUESTS = int(os.environ.get("BENCH_MAX_REQUESTS", "20000"))
+SIGN_IN_SECONDS = 300
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 _next_account = itertools.count()
@@ -49,7 +53,7 @@ _failures: list[str] = []
 
 def _controller(environment, users: int) -> None:
     """Wait for every user to sign in, then run each phase in turn and stop the run."""
-    deadline = time.monotonic() + 300
+    deadline = time.monotonic() + SIGN_IN_SECONDS
     while _signed_in + _sign_in_failures < users and time.monotonic() < deadline:
         gevent.sleep(0.05)
     stats = environment.runner.stats
@@ -58,9 +62,15 @@ def _controller(environment, users: int) -> None:
         stats.reset_all()
         started = time.time()
         _measuring.set()
-        gevent.sleep(PHASE_SECONDS)
         entry = stats.get(name, "GET")
-        elapsed = time.time() - started
+        # At least PHASE_SECONDS and MIN_REQUESTS answers, at most PHASE_MAX_SECONDS.
+        while True:
+            gevent.sleep(0.1)
+            elapsed = time.time() - started
+            if elapsed >= PHASE_MAX_SECONDS:
+                break
+            if elapsed >= PHASE_SECONDS and entry.num_requests >= MIN_REQUESTS:
+                break
         _figures[name] = {
             "requests": entry.num_requests,
             "failures": entry.num_failures,
@@ -103,6 +113,9 @@ class BehindTLSProxy(DefaultCookiePolicy):
 
 class Staff(FastHttpUser):
     wait_time = constant(0)
+    # 50 sign-ins at once queue behind 4 workers, each hashing a password: be patient with them.
+    connection_timeout = 300.0
+    network_timeout = 300.0
     # Tablets and laptops accept compressed pages.
     default_headers = {"Accept-Encoding": "gzip"}
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
+from . import figures, rules
 from .attribution import BY_PARENT, Attribution, attributed, by_interpreter, by_staff_with_password
 from .constants import (
     INTERPRETER_MODES,
@@ -136,12 +136,27 @@ def _save(
                 instance.save(update_fields=fields)
     finally:
         del instance._change_reason
+    _figures_update(instance, fields)
 
 
 def _delete(instance, *, actor, reason: str, by: Attribution | None = None) -> None:
     instance._change_reason = reason
+    election_id = instance.election_id if isinstance(instance, ElectionChild) else None
     with attributed(instance, actor=actor, by=by):
         instance.delete()
+    if election_id is not None:
+        figures.election_figures_update(election_id=election_id)
+
+
+def _figures_update(instance, fields: list[str] | None) -> None:
+    """A returned election's edits change the dashboard's figures in the same transaction
+    (a draft never submitted counts nowhere, for one query)."""
+    if isinstance(instance, Election):
+        figures.election_figures_update(election_id=instance.pk)
+    elif isinstance(instance, ElectionChild):
+        figures.election_figures_update(election_id=instance.election_id)
+    elif isinstance(instance, Parent) and (fields is None or "primary_language" in fields):
+        figures.parent_figures_update(parent_id=instance.pk)
 
 
 def _reset_signatures(election: Election, *, actor, why: str, by: Attribution | None = None):

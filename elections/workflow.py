@@ -22,6 +22,7 @@ from . import rules
 from .attribution import Attribution, attributed, by_staff_with_password
 from .constants import EDITABLE_STATUSES, Role, SignatureRole, Status
 from .errors import PasswordNotConfirmed, RulesNotMet, StaleReview, TransitionError
+from .figures import election_figures_update
 from .models import ApprovalAttempt, Election
 from .models.locking import allow_supersede
 from .names import is_readable_text, normalize_text
@@ -65,6 +66,8 @@ def _save(
             election.save(update_fields=[*fields, "updated_at"])
     finally:
         del election._change_reason
+    # The dashboard's figures change in the same transaction as the status.
+    election_figures_update(election_id=election.pk)
 
 
 def election_submit(*, election: Election, actor) -> Election:

@@ -14,19 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     CharField,
-    Count,
     DateTimeField,
-    DurationField,
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
-    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -35,8 +30,9 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
+from elections import figures
 from elections.constants import Decision, DeliveryMode, Status
-from elections.models import AccessLog, Election, ElectionChild, FieldOffice
+from elections.models import AccessLog, AuditFigure, Election, ElectionChild, FieldOffice
 from elections.names import search_key
 from elections.selectors import election_queryset_for_rules
 
@@ -142,8 +138,8 @@ def audit_election_search(*, filters: AuditFilters) -> QuerySet[Election]:
         qs = qs.filter(Exists(_covered(decision__in=filters.decisions)))
     for flag in filters.flags:
         qs = qs.filter(FLAG_FILTERS[flag]())
-    descending = filters.sort.startswith("-")
-    column = SORTS.get(filters.sort.lstrip("-"), "created_at")
+    column, ascending, _nullable = search_sort(filters=filters)
+    descending = not ascending
     if column in NULLABLE_SORTS:
         # Never submitted or approved: last, whichever the direction.
         order = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
@@ -151,6 +147,12 @@ def audit_election_search(*, filters: AuditFilters) -> QuerySet[Election]:
         # A plain direction, so an index on the column serves it both ways.
         order = F(column).desc() if descending else F(column).asc()
     return qs.order_by(order, "-pk" if descending else "pk")
+
+
+def search_sort(*, filters: AuditFilters) -> tuple[str, bool, bool]:
+    """The list's sort column, whether it ascends, and whether it can be empty."""
+    column = SORTS.get(filters.sort.lstrip("-"), "created_at")
+    return column, not filters.sort.startswith("-"), column in NULLABLE_SORTS
 
 
 def _matching_elections(*, parent: Q, child: Q) -> QuerySet:
@@ -246,55 +248,32 @@ def month_starts(*, months: int, today: date | None = None) -> list[date]:
     return list(reversed(starts))
 
 
-#: Bits of the decision mask: each decision found among an election's children.
-MASK = {Decision.REUNIFY: 1, Decision.WAIVE: 2, Decision.CONSULT: 4}
-
-
-def _decision_mask() -> Subquery:
-    """The distinct decisions of an election's children as one number (``MASK`` bits), from
-    one small aggregate per election rather than one EXISTS per decision."""
-    code = Case(
-        *(When(decision=decision, then=Value(bit)) for decision, bit in MASK.items()),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    return Subquery(
-        ElectionChild.objects.filter(election=OuterRef("pk"))
-        .values("election")
-        .annotate(mask=Sum(code, distinct=True))
-        .values("mask"),
-        output_field=IntegerField(),
-    )
-
-
-def decision_category(mask: int | None) -> str:
-    """One word per election for the per-month chart: consult (nothing final yet) wins, then
-    reunify or waive when every child has it, mixed when both; none when no decision."""
-    mask = mask or 0
-    if mask & MASK[Decision.CONSULT]:
-        return "consult"
-    return {1: "reunify", 2: "waive", 3: "mixed"}.get(mask, "none")
+def _figures(metric: str) -> QuerySet[AuditFigure]:
+    return AuditFigure.objects.filter(metric=metric).exclude(count=0)
 
 
 def submitted_per_month(*, months: int = 12) -> dict:
-    """Elections submitted per month (UTC), by decision and by field office."""
+    """Elections submitted per month (UTC), by decision and by field office: a sum over the
+    kept daily figures (``elections.figures``), a row per month, office and decision."""
     starts = month_starts(months=months)
-    since = _day_start(starts[0])
-    base = Election.objects.filter(submitted_at__gte=since).annotate(
-        month=TruncMonth("submitted_at", tzinfo=UTC)
-    )
-    by_decision = Counter()
-    for row in (
-        base.annotate(mask=_decision_mask())
-        .values("month", "mask")
-        .annotate(n=Count("pk"))
+    rows = (
+        _figures("submitted")
+        .filter(period__gte=_day_start(starts[0]))
+        .annotate(month=TruncMonth("period", tzinfo=UTC))
+        .values("month", "key", "office__code")
+        .annotate(n=Sum("count"))
         .order_by()
-    ):
-        by_decision[(_as_month(row["month"]), decision_category(row["mask"]))] += row["n"]
-    by_office = Counter()
-    for row in base.values("month", "office__code").annotate(n=Count("pk")).order_by():
-        by_office[(_as_month(row["month"]), row["office__code"])] += row["n"]
-    return {"months": starts, "by_decision": by_decision, "by_office": by_office}
+    )
+    by_decision, by_office = Counter(), Counter()
+    for row in rows:
+        month = _as_month(row["month"])
+        by_decision[(month, row["key"])] += row["n"]
+        by_office[(month, row["office__code"])] += row["n"]
+    return {"months": starts, "by_decision": +by_decision, "by_office": +by_office}
+
+
+def decision_category(mask: int | None) -> str:
+    return figures.decision_category(mask)
 
 
 def _as_month(value) -> date:
@@ -306,85 +285,53 @@ def _as_month(value) -> date:
 def interpreter_share_by_language(*, limit: int = 10) -> list[dict]:
     """Per parent language: elections whose notice was delivered, and how many through an
     interpreter in person or by telephone. The most frequent languages first."""
-    rows = (
-        Election.objects.filter(notice_delivered_at__isnull=False)
-        .exclude(status=Status.VOID)
-        .values("parent__primary_language")
-        .annotate(
-            total=Count("pk"),
-            in_person=Count("pk", filter=Q(delivery_mode=DeliveryMode.INTERPRETER_IN_PERSON)),
-            telephone=Count("pk", filter=Q(delivery_mode=DeliveryMode.INTERPRETER_TELEPHONE)),
-        )
-        .order_by("-total", "parent__primary_language")[:limit]
-    )
-    return [
+    per_language: dict[str, Counter] = {}
+    for key, n in _figures("interpreter").values_list("key").annotate(n=Sum("count")).order_by():
+        language, _sep, mode = key.partition("|")
+        per_language.setdefault(language, Counter())[mode] += n
+    rows = [
         {
-            "language": row["parent__primary_language"],
-            "total": row["total"],
-            "in_person": row["in_person"],
-            "telephone": row["telephone"],
-            "none": row["total"] - row["in_person"] - row["telephone"],
+            "language": language,
+            "total": sum(modes.values()),
+            "in_person": modes[DeliveryMode.INTERPRETER_IN_PERSON],
+            "telephone": modes[DeliveryMode.INTERPRETER_TELEPHONE],
         }
-        for row in rows
+        for language, modes in per_language.items()
     ]
-
-
-def _waited_bucket() -> Subquery:
-    """Per election, from one aggregate over its children: the key of the bucket that the time
-    from the notice to the last choice (R13) falls in."""
-    # The notice time is read through the child's own election (one value per group), so the
-    # subquery groups by election alone, as SQLite requires.
-    waited = ExpressionWrapper(
-        Max("decided_at") - Max("election__notice_delivered_at"), output_field=DurationField()
-    )
-    children = (
-        ElectionChild.objects.filter(election=OuterRef("pk"), decided_at__isnull=False)
-        .values("election")
-        .annotate(waited=waited)
-    )
-    bucket = Case(
-        *(
-            When(waited__gte=timedelta(minutes=low), then=Value(key))
-            for key, low in reversed(DECISION_BUCKETS)
-        ),
-        default=Value(DECISION_BUCKETS[0][0]),
-        output_field=CharField(),
-    )
-    return Subquery(children.annotate(bucket=bucket).values("bucket"), output_field=CharField())
+    rows.sort(key=lambda row: (-row["total"], row["language"]))
+    return [
+        {**row, "none": row["total"] - row["in_person"] - row["telephone"]} for row in rows[:limit]
+    ]
 
 
 def decision_time_distribution() -> dict:
     """How long parents had between notice and decision: a histogram and the median, in
-    minutes. Two queries whatever the number of elections."""
-    decided = (
-        Election.objects.filter(notice_delivered_at__isnull=False)
-        .exclude(status=Status.VOID)
-        .filter(Exists(_covered(decided_at__isnull=False)))
+    minutes, from the kept figures' fine bins (one query, a row per bin in use). The median is
+    the first minute of the bin holding the middle decision."""
+    bins = sorted(
+        (int(key), n)
+        for key, n in _figures("decision_minutes")
+        .values_list("key")
+        .annotate(n=Sum("count"))
+        .order_by()
     )
-    counts = Counter(
-        {
-            row["bucket"]: row["n"]
-            for row in decided.annotate(bucket=_waited_bucket())
-            .values("bucket")
-            .annotate(n=Count("pk"))
-            .order_by()
-        }
-    )
-    total = sum(counts.values())
+    counts = Counter()
+    for start, n in bins:
+        bucket = DECISION_BUCKETS[0][0]
+        for key, low in DECISION_BUCKETS:
+            if start >= low:
+                bucket = key
+        counts[bucket] += n
+    total = sum(n for _start, n in bins)
     median = None
     if total:
-        # The middle value (the lower middle for an even count), read with one ordered query.
-        middle = (
-            decided.annotate(last=Max("covered__decided_at"))
-            .annotate(
-                waited=ExpressionWrapper(
-                    F("last") - F("notice_delivered_at"), output_field=DurationField()
-                )
-            )
-            .order_by("waited")
-            .values_list("waited", flat=True)[(total - 1) // 2]
-        )
-        median = middle / timedelta(minutes=1) if middle is not None else None
+        # The middle value (the lower middle for an even count).
+        seen, middle = 0, (total - 1) // 2
+        for start, n in bins:
+            seen += n
+            if seen > middle:
+                median = float(start)
+                break
     return {
         "buckets": [(key, counts.get(key, 0)) for key, _low in DECISION_BUCKETS],
         "total": total,
@@ -397,36 +344,21 @@ def returns_per_office() -> list[dict]:
     """Per field office: elections submitted, elections returned at least once, and returns
     (each return is counted once, however many edits followed it)."""
     offices = list(FieldOffice.objects.order_by("name"))
-    submitted = Counter(
-        dict(
-            Election.objects.filter(submitted_at__isnull=False)
-            .values_list("office_id")
-            .annotate(n=Count("pk"))
+    totals = Counter(
+        {
+            (office_id, key): n
+            for office_id, key, n in _figures("office")
+            .values_list("office_id", "key")
+            .annotate(n=Sum("count"))
             .order_by()
-        )
-    )
-    returned = Counter(
-        dict(
-            Election.objects.filter(returned_at__isnull=False)
-            .values_list("office_id")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-    )
-    # A return stamps returned_at; every history row of that return carries the same stamp.
-    events = Counter(
-        office_id
-        for office_id, _pk, _stamp in Election.history.filter(status=Status.RETURNED)
-        .values_list("office_id", "id", "returned_at")
-        .distinct()
-        .order_by()
+        }
     )
     return [
         {
             "office": office,
-            "submitted": submitted.get(office.pk, 0),
-            "returned": returned.get(office.pk, 0),
-            "returns": events.get(office.pk, 0),
+            "submitted": totals.get((office.pk, "submitted"), 0),
+            "returned": totals.get((office.pk, "returned"), 0),
+            "returns": totals.get((office.pk, "returns"), 0),
         }
         for office in offices
     ]
@@ -443,13 +375,16 @@ def _age_bucket(column: str, now: datetime):
     )
 
 
-def _aged(qs: QuerySet, column: str) -> dict:
-    now = timezone.now()
+def _aged(metric: str) -> dict:
+    """Kept hourly figures by age bucket and office: an hour's elections are aged from its
+    middle, so a bucket's edge is right to within half an hour."""
+    middle = timezone.now() - timedelta(minutes=30)
     counts = Counter()
     for row in (
-        qs.annotate(bucket=_age_bucket(column, now))
+        _figures(metric)
+        .annotate(bucket=_age_bucket("period", middle))
         .values("bucket", "office__code")
-        .annotate(n=Count("pk"))
+        .annotate(n=Sum("count"))
         .order_by()
     ):
         counts[(row["bucket"], row["office__code"])] += row["n"]
@@ -458,13 +393,18 @@ def _aged(qs: QuerySet, column: str) -> dict:
 
 def approval_queue_age() -> dict:
     """Elections awaiting approval, by how long they have waited and by office."""
-    return _aged(Election.objects.filter(status=Status.SUBMITTED), "submitted_at")
+    return _aged("queue")
 
 
 def consult_pending_backlog() -> dict:
     """Approved elections with a child whose parent chose to consult a lawyer, by how long ago
     they were approved and by office: each needs a new, final election."""
-    return _aged(Election.objects.filter(consult_pending_q()), "approved_at")
+    return _aged("backlog")
+
+
+def figures_as_of() -> datetime | None:
+    """When the dashboard's figures last changed."""
+    return figures.figures_as_of()
 
 
 # --- Access log --------------------------------------------------------------------------------

@@ -20,19 +20,20 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from elections import rules, selectors, undocumented
 from elections.access_log import access_log_record, auditor_view
-from elections.models import AccessAction, ExportJob
+from elections.models import AccessAction, ExportJob, FieldOffice
 from elections.names import spreadsheet_safe
 from elections.records import storage
 from elections.records.sealed_state import election_as_shown
+from elections.templatetags.formsvc import local_time
 
-from . import charts, exports, gate, tasks, verify_uploads
+from . import charts, exports, gate, keyset, tasks, verify_uploads
 from . import selectors as audit_selectors
 from .forms import (
     FLAG_CHOICES,
@@ -124,10 +125,20 @@ def search(request):
     form = AuditSearchForm(request.GET if request.GET else None)
     filters = form.filters() if form.is_bound else AuditSearchForm(None).filters()
     results = audit_selectors.audit_election_search(filters=filters)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    column, ascending, nullable = audit_selectors.search_sort(filters=filters)
+    page = keyset.keyset_page(
+        results,
+        column=column,
+        ascending=ascending,
+        nullable=nullable,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        size=PAGE_SIZE,
+    )
     flag_labels = _flag_labels()
     query = request.GET.copy()
-    query.pop("page", None)
+    for moved in ("page", "after", "before"):
+        query.pop(moved, None)
     return render(
         request,
         "audit/search.html",
@@ -148,9 +159,10 @@ def search(request):
                         _utc_text(election.approved_at),
                     ],
                 }
-                for election in page.object_list
+                for election in page.rows
             ],
             "query": query.urlencode(),
+            "count_cap": f"{keyset.CAP:,}",
             "flag_labels": flag_labels,
             "stream_max": settings.FORMSVC_EXPORT_STREAM_MAX,
             "export_max": settings.FORMSVC_EXPORT_MAX_RECORDS,
@@ -537,6 +549,21 @@ def _verify(request):
 # --- Dashboard -------------------------------------------------------------------------------
 
 
+def _as_of_by_time_zone(moment) -> list[dict]:
+    """When the figures were last counted, in each field office's time zone (offices sharing
+    one are named together)."""
+    if moment is None:
+        return []
+    zones: dict[str, list[str]] = {}
+    for name, zone in FieldOffice.objects.order_by("name").values_list("name", "time_zone"):
+        zones.setdefault(zone, []).append(name)
+    language = translation.get_language()
+    return [
+        {"time": local_time(moment, zone, language), "offices": ", ".join(names)}
+        for zone, names in sorted(zones.items(), key=lambda item: item[1][0])
+    ]
+
+
 @require_GET
 @auditor_view
 def dashboard(request):
@@ -544,6 +571,7 @@ def dashboard(request):
         request,
         "audit/dashboard.html",
         {
+            "as_of": _as_of_by_time_zone(audit_selectors.figures_as_of()),
             "charts": charts.dashboard_charts(),
             "flag_counts": gate.flag_counts(),
             "removal_totals": gate.removal_totals(),

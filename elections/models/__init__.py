@@ -1,4 +1,4 @@
-from .audit import AccessAction, AccessLog, ExportJob
+from .audit import AccessAction, AccessLog, AuditFigure, ElectionFigures, ExportJob
 from .gate import (
     API_SCOPES,
     ApiToken,
@@ -36,6 +36,8 @@ __all__ = [
     "RemovalSource",
     "AccessAction",
     "AccessLog",
+    "AuditFigure",
+    "ElectionFigures",
     "ApprovalAttempt",
     "Child",
     "Election",

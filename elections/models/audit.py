@@ -185,3 +185,46 @@ class ExportJob(models.Model):
             and self.expires_at is not None
             and self.expires_at > timezone.now()
         )
+
+
+class AuditFigure(models.Model):
+    """One bucket of the auditor's dashboard: how many elections of one field office, in one
+    period, count under one metric and key (``elections.figures``).
+
+    The workflow keeps these rows in the same transaction as each change of a submitted
+    election, by increments, so the dashboard sums a few hundred rows instead of reading every
+    election. ``period`` is the UTC day (per-month charts), the UTC hour (ages of the queue and
+    of the backlog) or ``figures.ALL_TIME`` (totals); a filter by office or by dates is a sum
+    over these rows.
+    """
+
+    office = models.ForeignKey("elections.FieldOffice", on_delete=models.CASCADE, related_name="+")
+    period = models.DateTimeField()
+    metric = models.CharField(max_length=24)
+    key = models.CharField(max_length=48)
+    count = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "office", "period", "key"], name="audit_figure_bucket_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["metric", "period"], name="audit_figure_period_idx")]
+
+    def __str__(self):
+        return f"{self.metric} {self.key} {self.period:%Y-%m-%d %H:%M}: {self.count}"
+
+
+class ElectionFigures(models.Model):
+    """What one election adds to ``AuditFigure`` now: the buckets last counted for it, so the
+    next change takes exactly those back and counts the new ones."""
+
+    election = models.OneToOneField(
+        Election, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    buckets = models.JSONField(default=list)
+
+    def __str__(self):
+        return f"figures of {self.election_id}"

@@ -491,6 +491,10 @@ class Election(LockedElectionGuard):
                 name="election_queue_order_idx",
             ),
             models.Index(fields=["presented_by", "status"], name="election_officer_idx"),
+            # The auditor's list, read a page at a time by its sort column then id (keyset).
+            models.Index(fields=["created_at", "id"], name="election_created_key_idx"),
+            models.Index(fields=["submitted_at", "id"], name="election_submitted_key_idx"),
+            models.Index(fields=["approved_at", "id"], name="election_approved_key_idx"),
         ]
         constraints = [
             models.CheckConstraint(
