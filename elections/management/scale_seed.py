@@ -36,6 +36,13 @@ already in their final status. Foreign keys are checked at commit (Django create
 triggers see every row. Outside a transaction, batches are written by a thread of their own
 while the next one is drawn.
 
+Status: ``e`` and ``replaces`` here are plain dicts, the row as it will be inserted, not models.
+No election changes status in this module: each is written once, already in the status its
+history (written beside it, event by event) ends in, and the workflow's rule (DESIGN.md §4:
+only ``workflow.py`` moves an election from one status to another) is about transitions of
+stored elections, which the seeder never makes. The row values are therefore given as dict
+items (``row["status"]``), never as a model attribute or a queryset update.
+
 Sealed records: approval seals a PDF in the approval's transaction; sealing 70,000 PDFs would
 take hours. ``seed_scale`` writes no ``SealedRecord`` rows, and no placeholder that would pass for
 one: its approved and superseded elections are shown from their rows, as every page already does
@@ -76,6 +83,7 @@ from elections.constants import (
     SignatureRole,
     Status,
 )
+from elections.figures import figures_rebuild
 from elections.management import scale_names as names
 from elections.management.scale_rows import Table, reset_sequences
 from elections.models import (
@@ -942,7 +950,8 @@ class Generator:
         # The supervisor's side.
         if reached >= STAGE_ORDER.index("submitted"):
             submitted = signatures[-1][0]["signed_at"] + timedelta(minutes=rng.uniform(1, 15))
-            e.update(status=Status.SUBMITTED, submitted_at=submitted, submitted_by_id=officer.id)
+            e.update({"status": Status.SUBMITTED, "submitted_at": submitted,
+                      "submitted_by_id": officer.id})  # fmt: skip
             events.append((submitted, "submitted for approval", Performer.STAFF, officer.id,
                            {"status": Status.SUBMITTED, "submitted_at": submitted,
                             "submitted_by_id": officer.id}))  # fmt: skip
@@ -985,8 +994,8 @@ class Generator:
         if replaces is not None:
             # The replaced election goes from approved to superseded when this one is approved:
             # status, superseded_at and updated_at change, nothing else (as the triggers allow).
-            replaces.update(status=Status.SUPERSEDED, superseded_at=e["approved_at"],
-                            updated_at=e["approved_at"])  # fmt: skip
+            replaces.update({"status": Status.SUPERSEDED, "superseded_at": e["approved_at"],
+                             "updated_at": e["approved_at"]})  # fmt: skip
             out.log(Election, replaces, at=e["approved_at"], kind="~",
                     reason=f"superseded by {reference_of(election_id)}", user=supervisor.id,
                     performer=Performer.STAFF_PASSWORD, session=supervisor.id)  # fmt: skip
@@ -1094,4 +1103,15 @@ def seed(
     finally:
         writer.finish()
     seconds = time.perf_counter() - began
-    return {"elections": made, "parents": generator.parents, "seconds": seconds}
+    # The rows were written without the workflow, which keeps the auditor's figures as elections
+    # change: count them once from every election, so the dashboard shows the seeded data.
+    counted_at = time.perf_counter()
+    figures_rebuild()
+    summary = time.perf_counter() - counted_at
+    write(f"auditor's figures counted in {summary:.1f} s")
+    return {
+        "elections": made,
+        "parents": generator.parents,
+        "seconds": seconds,
+        "summary_seconds": summary,
+    }

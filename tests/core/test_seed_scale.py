@@ -12,13 +12,14 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.db.models import Sum
 from django.test.utils import override_settings
 from django.urls import reverse
 
 from elections import rules
 from elections.constants import DeliveryMode, Role, SignatureMethod, Status
 from elections.management.scale_names import COMMON_SURNAME
-from elections.models import Election, FieldOffice, Parent, StaffProfile
+from elections.models import AuditFigure, Election, FieldOffice, Parent, StaffProfile
 from elections.names import search_key
 from elections.selectors import election_queryset_for_rules
 
@@ -169,6 +170,20 @@ def test_the_seeded_accounts_see_the_seeded_data_on_the_real_pages(scale, client
     record = client.get(reverse("audit:record", args=[approved.pk]))
     assert record.status_code == 200
     assert approved.parent.full_name in record.content.decode()
+
+
+def test_the_auditor_dashboard_counts_the_seeded_elections(scale, client):
+    def total(metric, key):
+        figures = AuditFigure.objects.filter(metric=metric, key=key)
+        return figures.aggregate(n=Sum("count"))["n"]
+
+    submitted = Election.objects.exclude(submitted_at=None)
+    assert total("office", "submitted") == submitted.count() > 0
+    assert total("office", "returned") == submitted.exclude(returned_at=None).count() > 0
+    assert total("queue", "submitted") == submitted.filter(status=Status.SUBMITTED).count() > 0
+    client.force_login(user("scale-auditor-01"))
+    dashboard = client.get(reverse("audit:dashboard"))
+    assert dashboard.context["as_of"]
 
 
 def test_it_refuses_to_run_twice_on_the_same_database(scale):
