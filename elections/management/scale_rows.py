@@ -68,8 +68,16 @@ _NULL = "\\N"
 _bytea_seen: dict[bytes, str] = {}
 
 
+def _escaped(text: str) -> str:
+    """``text`` as COPY text: a search for each special character (fast, and almost always
+    nothing found) before the slower translation."""
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return str.translate(text, _COPY_ESCAPES)
+    return text
+
+
 def _copy_text(value) -> str:
-    return _NULL if value is None else str.translate(value, _COPY_ESCAPES)
+    return _NULL if value is None else _escaped(value)
 
 
 def _copy_plain(value) -> str:
@@ -89,7 +97,7 @@ def _copy_bool(value) -> str:
 def _copy_json(value) -> str:
     if value is None:
         return _NULL
-    return "[]" if value == [] else json.dumps(value).translate(_COPY_ESCAPES)
+    return "[]" if value == [] else _escaped(json.dumps(value))
 
 
 def _copy_bytea(value) -> str:

@@ -525,17 +525,28 @@ class Writer:
             )  # fmt: skip
         )
 
-    def start(self) -> None:
-        """Write batches in a thread of their own, while the next one is drawn.
+    #: Connections writing batches at once: the database's work (constraints, triggers,
+    #: indexes) is most of a batch's cost, and two server processes share it out.
+    WRITERS = 2
 
-        Only outside a transaction: the thread's connection would not see rows the caller has
+    def start(self) -> None:
+        """Write batches in threads of their own (``WRITERS``, each with its connection, each
+        batch one transaction), while the next one is drawn. A batch holds whole families, so
+        batches do not depend on each other.
+
+        Only outside a transaction: the threads' connections would not see rows the caller has
         not committed (a test's). Inside one, ``flush`` writes in the caller's connection."""
         if connection.in_atomic_block:
             return
-        self.queue = queue.Queue(maxsize=2)
+        self.queue = queue.Queue(maxsize=self.WRITERS)
         self.failure = None
-        self.thread = threading.Thread(target=self._write_queued, name="seed_scale writer")
-        self.thread.start()
+        self.threads = [
+            threading.Thread(target=self._write_queued, name=f"seed_scale writer {n}")
+            for n in range(self.WRITERS)
+        ]
+        self.thread = self.threads[0]
+        for thread in self.threads:
+            thread.start()
 
     def flush(self) -> None:
         """Hand what is queued to the writer (or write it now), in ``ORDER``, history last."""
@@ -570,8 +581,10 @@ class Writer:
 
     def finish(self) -> None:
         if self.thread is not None:
-            self.queue.put(None)
-            self.thread.join()
+            for _thread in self.threads:
+                self.queue.put(None)
+            for thread in self.threads:
+                thread.join()
             if self.failure is not None:
                 raise self.failure
         reset_sequences([*self.ORDER, *(history_model(model) for model in self.ORDER)])
@@ -1090,18 +1103,25 @@ def seed(
     writer = Writer()
     generator = Generator(reference, writer, seed=seed, now=timezone.now())
     made = 0
+    drawing = waiting = 0.0
     writer.start()
     try:
         while made < elections:
             target = min(batch_size, elections - made)
             count = 0
+            drawn_at = time.perf_counter()
             while count < target:
                 count += generator.family(pair_allowed=target - count > 1)
+            flushed_at = time.perf_counter()
             writer.flush()
             made += count
-            write(f"{made} elections")
+            drawing += flushed_at - drawn_at
+            waiting += time.perf_counter() - flushed_at
+            write(f"{made} elections (drawn in {drawing:.1f} s, {waiting:.1f} s waiting to write)")
+        finished_at = time.perf_counter()
     finally:
         writer.finish()
+    write(f"last batches written in {time.perf_counter() - finished_at:.1f} s")
     seconds = time.perf_counter() - began
     # The rows were written without the workflow, which keeps the auditor's figures as elections
     # change: count them once from every election, so the dashboard shows the seeded data.
