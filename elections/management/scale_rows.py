@@ -157,6 +157,7 @@ class Table:
     def __init__(self, model, order: list[str] | None = None):
         """``order``: the attribute names in the order rows given as tuples hold them."""
         self.model = model
+        self.name = model._meta.db_table
         fields = model._meta.concrete_fields
         if order is not None:
             by_name = {f.attname: f for f in fields}

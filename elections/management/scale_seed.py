@@ -501,6 +501,8 @@ class Writer:
                 )
         self.getters = {model: operator.itemgetter(*self.tracked[model]) for model in self.ORDER}
         self.thread = None
+        #: Seconds spent writing each table, and committing (the writers' threads add up).
+        self.spent: dict[str, float] = {}
 
     def add(self, model, values: dict) -> dict:
         return self.tables[model].row(values)
@@ -566,7 +568,14 @@ class Writer:
                 # A seeder's batch lost to a crash is written again; no need to wait for disk.
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
             for table, rows in batch:
+                began = time.perf_counter()
                 table.write(cursor, rows)
+                self.spent[table.name] = self.spent.get(table.name, 0.0) + (
+                    time.perf_counter() - began
+                )
+            began = time.perf_counter()
+        # The commit: the deferred foreign key checks.
+        self.spent["commit"] = self.spent.get("commit", 0.0) + (time.perf_counter() - began)
 
     def _write_queued(self) -> None:
         try:
@@ -1122,6 +1131,8 @@ def seed(
     finally:
         writer.finish()
     write(f"last batches written in {time.perf_counter() - finished_at:.1f} s")
+    spent = sorted(writer.spent.items(), key=lambda item: -item[1])
+    write("database time: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in spent))
     seconds = time.perf_counter() - began
     # The rows were written without the workflow, which keeps the auditor's figures as elections
     # change: count them once from every election, so the dashboard shows the seeded data.
