@@ -33,8 +33,15 @@ locked (approved, superseded, void) election's rows may not be added once it is 
 batch inserts the children covered, signatures and interpreters first, then the elections
 already in their final status. Foreign keys are checked at commit (Django creates them
 ``DEFERRABLE INITIALLY DEFERRED`` on PostgreSQL and SQLite), so this order is valid; the
-triggers see every row. Outside a transaction, batches are written by a thread of their own
-while the next one is drawn.
+triggers see every row. Outside a transaction, batches are written by two threads, each with
+its own connection, while the next one is drawn; inside one (a test's), in the caller's
+connection.
+
+On PostgreSQL each batch is one block of COPY text per table (``scale_rows``), and its
+transaction runs with ``SET LOCAL synchronous_commit = off``, on the seeding connections only:
+a crash may lose the last batches committed (a fresh database is seeded again), never leave
+one half-written; nothing else in the product runs that way. No trigger and no foreign key is
+disabled or dropped.
 
 Status: ``e`` and ``replaces`` here are plain dicts, the row as it will be inserted, not models.
 No election changes status in this module: each is written once, already in the status its
