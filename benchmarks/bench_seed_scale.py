@@ -8,6 +8,9 @@ variable ``BENCH_ELECTIONS`` (default 100,000). Figures:
   included (the command's own figure, from its start to its last commit);
 - ``seed_scale_common_surname_share_pct``: the share of parents whose name has the common surname
   the command names (about 2 by design).
+
+``BENCH_SEED_PROFILE=/tmp/seed.prof`` also writes a cProfile of the command there (read it with
+``python -m pstats``); the rate is then the profiled one, not a figure to report.
 """
 
 import os
@@ -27,7 +30,15 @@ from django.core.management import call_command
 elections = int(sys.argv[1])
 call_command("migrate", verbosity=0)
 out = io.StringIO()
+profile_to = os.environ.get("BENCH_SEED_PROFILE")
+if profile_to:
+    import cProfile
+    profiler = cProfile.Profile()  # Python 3.12: every thread, the writer's too
+    profiler.enable()
 call_command("seed_scale", elections=elections, password="formsvc-bench", stdout=out)
+if profile_to:
+    profiler.disable()
+    profiler.dump_stats(profile_to)
 rate = next(
     float(line.split()[1]) for line in out.getvalue().splitlines()
     if line.startswith("elections_per_s ")

@@ -12,13 +12,14 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.db.models import Sum
 from django.test.utils import override_settings
 from django.urls import reverse
 
 from elections import rules
 from elections.constants import DeliveryMode, Role, SignatureMethod, Status
 from elections.management.scale_names import COMMON_SURNAME
-from elections.models import Election, FieldOffice, Parent, StaffProfile
+from elections.models import AuditFigure, Election, FieldOffice, Parent, StaffProfile
 from elections.names import search_key
 from elections.selectors import election_queryset_for_rules
 
@@ -171,6 +172,20 @@ def test_the_seeded_accounts_see_the_seeded_data_on_the_real_pages(scale, client
     assert approved.parent.full_name in record.content.decode()
 
 
+def test_the_auditor_dashboard_counts_the_seeded_elections(scale, client):
+    def total(metric, key):
+        figures = AuditFigure.objects.filter(metric=metric, key=key)
+        return figures.aggregate(n=Sum("count"))["n"]
+
+    submitted = Election.objects.exclude(submitted_at=None)
+    assert total("office", "submitted") == submitted.count() > 0
+    assert total("office", "returned") == submitted.exclude(returned_at=None).count() > 0
+    assert total("queue", "submitted") == submitted.filter(status=Status.SUBMITTED).count() > 0
+    client.force_login(user("scale-auditor-01"))
+    dashboard = client.get(reverse("audit:dashboard"))
+    assert dashboard.context["as_of"]
+
+
 def test_it_refuses_to_run_twice_on_the_same_database(scale):
     with pytest.raises(CommandError, match="already run on this database"):
         call_command("seed_scale", elections=10, password="x", stdout=StringIO())
@@ -181,3 +196,12 @@ def test_it_refuses_to_run_twice_on_the_same_database(scale):
 def test_without_a_password_it_refuses_when_debug_is_off(scale):
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("seed_scale", elections=10, stdout=StringIO())
+
+
+def test_copy_text_escapes_what_copy_gives_a_meaning_to_and_writes_nulls_as_such():
+    from elections.management.scale_rows import copy_line_function
+
+    fields = [Parent._meta.get_field(name) for name in ("full_name", "date_of_birth", "id")]
+    line = copy_line_function(fields)
+    text = line(("Ana\tMaría \\ Pérez\nLópez\r", None, "a1b2"))
+    assert text == "Ana\\tMaría \\\\ Pérez\\nLópez\\r\t\\N\ta1b2\n"
