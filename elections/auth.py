@@ -51,6 +51,19 @@ def session_remember(sender, request, user, **kwargs) -> None:
     SignedInSession.objects.update_or_create(session_key=key, defaults={"user": user})
 
 
+def session_key_cycled(request) -> None:
+    """A new session id for a session already signed in (the second factor confirmed), still
+    known as the user's: sign-out and deactivation end it like the one it replaces."""
+    old = request.session.session_key
+    request.session.cycle_key()
+    new = request.session.session_key
+    if old:
+        SignedInSession.objects.filter(session_key=old).delete()
+    user = getattr(request, "user", None)
+    if new and user is not None and user.is_authenticated:
+        SignedInSession.objects.update_or_create(session_key=new, defaults={"user": user})
+
+
 def sessions_end_for(*, user) -> int:
     """Ends every session ``user`` signed in with; returns how many were recorded."""
     keys = list(SignedInSession.objects.filter(user=user).values_list("session_key", flat=True))

@@ -222,13 +222,11 @@ class SecondFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # The open paths first: /healthz and the sign-in pages never load the session's user.
+        if request.path.startswith(_open_paths()):
+            return self.get_response(request)
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and required_for(user)
-            and not is_verified(user)
-            and not request.path.startswith(_open_paths())
-        ):
+        if user is not None and required_for(user) and not is_verified(user):
             next_path = request.get_full_path() if request.method == "GET" else ""
             return redirect(step_url(user, next_path))
         return self.get_response(request)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp_webauthn import views as webauthn_views
 
-from elections import second_factor
+from elections import auth, second_factor
 
 
 class CodeForm(forms.Form):
@@ -44,7 +44,7 @@ def _next_url(request) -> str:
 
 def _confirmed(request, device):
     """This session is now confirmed by ``device``: a new session id, as at sign-in."""
-    request.session.cycle_key()
+    auth.session_key_cycled(request)
     otp_login(request, device)
 
 
@@ -199,6 +199,6 @@ class PasskeyAuthComplete(webauthn_views.CompleteCredentialAuthenticationView):
     def complete_auth(self, device):
         signing_in = not second_factor.is_verified(self.request.user)
         if signing_in:
-            self.request.session.cycle_key()
+            auth.session_key_cycled(self.request)
         super().complete_auth(device)
         second_factor.approval_passkey_completed(self.request)
