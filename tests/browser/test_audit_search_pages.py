@@ -16,6 +16,7 @@ from elections.audit import views as views_audit
 from tests.audit_helpers import el_paso, make_audit_user, san_antonio, without_sealing
 from tests.browser.conftest import LAPTOP_VIEWPORT, TABLET_LANDSCAPE, assert_accessible
 from tests.factories import STAFF_PASSWORD
+from tests.twofactor import confirm_second_factor
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +33,7 @@ def _sign_in(page, base_url: str, user) -> None:
     page.locator("input[name=username]").fill(user.get_username())
     page.locator("input[name=password]").fill(STAFF_PASSWORD)
     page.locator("input[name=password]").press("Enter")
+    confirm_second_factor(page, user)
     expect(page).to_have_url(re.compile(r"/audit/$"))
 
 
