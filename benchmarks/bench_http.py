@@ -6,7 +6,12 @@ repository's gunicorn.conf.py and 4 sync workers, serves the application with pr
 settings on 127.0.0.1, plus a trivial view (formsvc/bench.py, only with
 FORMSVC_BENCH_TRIVIAL_VIEW=1) that measures what any request costs on the same server in the same
 run. locust, headless (benchmarks/locust_http.py), signs in seeded officers and supervisors
-through the sign-in form, then keeps 10 and then 50 sessions requesting one page after another:
+through the sign-in form (supervisors then pass the second-factor step with one-time recovery
+codes made for the run), then keeps 10 and then 50 sessions requesting one page after another.
+The 10 sessions ask again as soon as each answer arrives, so ``_rps_c10`` is what the server can
+give; each of the 50 pauses 0.5 to 1.5 s between pages (BENCH_HTTP_THINK_C50), as people reading a
+page do, so the 50 ask for about 50 pages a second between them and ``_p95_ms_c50`` is how long
+each waits at that load:
 
 - ``http_home_p95_ms_c50``, ``http_home_rps_c10``: the officer home (``/``);
 - ``http_queue_p95_ms_c50``, ``http_queue_rps_c10``: the supervisor queue (the admin changelist);
@@ -16,7 +21,8 @@ through the sign-in form, then keeps 10 and then 50 sessions requesting one page
   requested with a signed-in session, against the trivial view at the same concurrency;
 - ``http_errors``: responses other than 200 in all of it, failed sign-ins included;
 - ``http_home_queries_<N>``, ``http_queue_queries_<N>``: SQL statements per page at that size;
-- ``http_home_bytes_gzip``: the officer home on the wire, compressed.
+- ``http_home_bytes_gzip``: the officer home on the wire, compressed (the busiest officer's), and
+  ``http_home_bytes_plain`` the same page uncompressed, as locust reports it.
 
 BENCH_HTTP_DATABASE_URL measures against a database seeded before (with the password
 BENCH_HTTP_PASSWORD) instead of a new cluster. Each phase lasts BENCH_HTTP_SECONDS (default 10)
@@ -46,6 +52,7 @@ PHASE_SECONDS = float(os.environ.get("BENCH_HTTP_SECONDS", "10"))
 PHASE_MAX_SECONDS = float(os.environ.get("BENCH_HTTP_MAX_SECONDS", "60"))
 MIN_REQUESTS = int(os.environ.get("BENCH_HTTP_MIN_REQUESTS", "200"))
 MAX_REQUESTS = int(os.environ.get("BENCH_HTTP_MAX_REQUESTS", "20000"))
+THINK_C50 = os.environ.get("BENCH_HTTP_THINK_C50", "0.5,1.5")
 WORKERS = 4
 PASSWORD = os.environ.get("BENCH_HTTP_PASSWORD", "formsvc-bench-password")
 HOME = "/"
@@ -67,8 +74,10 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from elections import second_factor
 from elections.constants import EDITABLE_STATUSES, Role
 from elections.models import Election
+from tests.twofactor import mark_session_verified
 
 users, home, queue = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 User = get_user_model()
@@ -85,19 +94,36 @@ assert officers and supervisors, (len(officers), len(supervisors))
 
 def statements(username, url):
     client = Client()
-    client.force_login(User.objects.get(username=username))
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    mark_session_verified(client, user)
     client.get(url, secure=True)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, secure=True)
     assert response.status_code == 200, (url, response.status_code)
     return len(ctx.captured_queries)
 
+# The page's body as sent to a client that accepts gzip (locust reports it uncompressed).
+def wire_bytes(username, url):
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    response = client.get(url, secure=True, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200 and response.get("Content-Encoding") == "gzip", url
+    return len(response.content)
+
+# One-time recovery codes for the supervisors' second-factor step (a new set each run).
+codes = {
+    username: second_factor.new_recovery_codes(User.objects.get(username=username))
+    for username in supervisors
+}
 print(json.dumps({
+    "codes": codes,
     "elections": Election.objects.count(),
     "officers": [o for o, _ in officers],
     "open_per_officer": [n for _, n in officers],
     "supervisors": supervisors,
     "home_queries": statements(officers[0][0], home),
+    "home_bytes_gzip": wire_bytes(officers[0][0], home),
     "queue_queries": statements(supervisors[0], queue),
 }))
 """
@@ -207,7 +233,16 @@ def _warm(port: int) -> None:
                 r.read()
 
 
-def _locust(env: dict, port: int, users: int, accounts: list[str], phases) -> dict:
+def _locust(
+    env: dict,
+    port: int,
+    users: int,
+    accounts: list[str],
+    phases,
+    *,
+    think: str = "0",
+    codes: dict[str, list[str]] | None = None,
+) -> dict:
     results = Path(tempfile.mkstemp(prefix="formsvc-bench-locust-", suffix=".json")[1])
     # Every user signed in (at most 300 s: locust_http.SIGN_IN_SECONDS), then each phase.
     limit = int(330 + PHASE_MAX_SECONDS * len(phases) * 1.5)
@@ -238,6 +273,8 @@ def _locust(env: dict, port: int, users: int, accounts: list[str], phases) -> di
                 **env,
                 "BENCH_ACCOUNTS": json.dumps(accounts),
                 "BENCH_PASSWORD": PASSWORD,
+                "BENCH_CODES": json.dumps(codes or {}),
+                "BENCH_THINK_SECONDS": think,
                 "BENCH_PHASES": json.dumps(phases),
                 "BENCH_PHASE_SECONDS": str(PHASE_SECONDS),
                 "BENCH_PHASE_MAX_SECONDS": str(PHASE_MAX_SECONDS),
@@ -328,17 +365,22 @@ def _measure():
             officers, supervisors = prepared["officers"], prepared["supervisors"]
             officer_phases = [["home", HOME], ["trivial", TRIVIAL], ["healthz", HEALTHZ]]
             queue_phases = [["queue", QUEUE]]
+            # Each supervisors' run takes its own share of every account's recovery codes.
+            codes = prepared["codes"]
+            first = {name: held[:3] for name, held in codes.items()}
+            later = {name: held[3:] for name, held in codes.items()}
             o10 = _locust(env, port, 10, officers, officer_phases)
-            s10 = _locust(env, port, 10, supervisors, queue_phases)
-            o50 = _locust(env, port, 50, officers, officer_phases[:2])
-            s50 = _locust(env, port, 50, supervisors, queue_phases)
+            s10 = _locust(env, port, 10, supervisors, queue_phases, codes=first)
+            o50 = _locust(env, port, 50, officers, officer_phases[:2], think=THINK_C50)
+            s50 = _locust(env, port, 50, supervisors, queue_phases, think=THINK_C50, codes=later)
     figures += [
         ("http_elections", size, "elections"),
         *([("http_seed_scale_s", round(seeded_s, 1), "s")] if seeded_s is not None else []),
         ("http_home_open_elections_max", max(prepared["open_per_officer"]), "elections"),
         (f"http_home_queries_{size}", prepared["home_queries"], "queries"),
         (f"http_queue_queries_{size}", prepared["queue_queries"], "queries"),
-        ("http_home_bytes_gzip", round(o10["home"]["bytes_avg"]), "bytes"),
+        ("http_home_bytes_gzip", prepared["home_bytes_gzip"], "bytes"),
+        ("http_home_bytes_plain", round(o10["home"]["bytes_avg"]), "bytes"),
         ("http_home_p95_ms_c10", o10["home"]["p95_ms"], "ms"),
         ("http_home_rps_c10", round(o10["home"]["rps"], 1), "rps"),
         ("http_queue_p95_ms_c10", s10["queue"]["p95_ms"], "ms"),

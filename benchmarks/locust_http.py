@@ -1,13 +1,18 @@
 """The load benchmarks/bench_http.py puts on gunicorn: `locust --headless -f benchmarks/locust_http.py`.
 
 Every simulated user is one tablet or one supervisor's laptop: it signs in through the sign-in form
-(the CSRF cookie and token from the page, the account's password), then requests its pages one
-after the other, with no pause, so the number of users is the number of requests in flight.
+(the CSRF cookie and token from the page, the account's password) and, for an account that needs a
+second factor (supervisors), through the second-factor step with one of the account's one-time
+recovery codes; then it requests its pages one after the other, pausing BENCH_THINK_SECONDS
+between them ("0" for none: the number of users is then the number of requests in flight).
 
 Driven by the environment (bench_http sets it):
 
     BENCH_ACCOUNTS   JSON list of usernames, one per user (the first N users take the first N)
     BENCH_PASSWORD   their password
+    BENCH_CODES      JSON object: username -> unused recovery codes (accounts with a second factor);
+                     each user signing in as that account takes one
+    BENCH_THINK_SECONDS  "low,high": each user pauses a random time between them after each page
     BENCH_PHASES     JSON list of [name, path]: each phase, every user requests that path for
                      BENCH_PHASE_SECONDS and until BENCH_MIN_REQUESTS answers came back, at most
                      BENCH_PHASE_MAX_SECONDS; statistics start again at each phase
@@ -28,11 +33,13 @@ from http.cookiejar import DefaultCookiePolicy
 
 import gevent
 from gevent.event import Event
-from locust import FastHttpUser, constant, events, task
+from locust import FastHttpUser, between, constant, events, task
 from locust.exception import StopUser
 
 ACCOUNTS = json.loads(os.environ.get("BENCH_ACCOUNTS", "[]"))
 PASSWORD = os.environ.get("BENCH_PASSWORD", "")
+CODES = json.loads(os.environ.get("BENCH_CODES", "{}"))
+THINK = [float(part) for part in os.environ.get("BENCH_THINK_SECONDS", "0").split(",")]
 PHASES = [tuple(p) for p in json.loads(os.environ.get("BENCH_PHASES", "[]"))]
 PHASE_SECONDS = float(os.environ.get("BENCH_PHASE_SECONDS", "10"))
 PHASE_MAX_SECONDS = float(os.environ.get("BENCH_PHASE_MAX_SECONDS", "60"))
@@ -112,7 +119,7 @@ class BehindTLSProxy(DefaultCookiePolicy):
 
 
 class Staff(FastHttpUser):
-    wait_time = constant(0)
+    wait_time = between(THINK[0], THINK[-1]) if THINK[-1] > 0 else constant(0)
     # 50 sign-ins at once queue behind 4 workers, each hashing a password: be patient with them.
     connection_timeout = 300.0
     network_timeout = 300.0
@@ -154,10 +161,42 @@ class Staff(FastHttpUser):
             catch_response=True,
         ) as response:
             location = response.headers.get("Location", "") if response.headers else ""
-            if response.status_code == 302 and "/accounts/login" not in location:
+            if response.status_code != 302 or "/accounts/login" in location:
+                response.failure(f"{response.status_code}")
+                return f"sign-in as {username}: {response.status_code} {location}"
+        # Where the sign-in leads: the page, or (an account with a second factor) the step.
+        with self.client.get(
+            location, name="after sign-in", allow_redirects=False, catch_response=True
+        ) as landing:
+            step = landing.headers.get("Location", "") if landing.headers else ""
+            if landing.status_code == 200:
+                return None
+            if landing.status_code != 302 or "/accounts/second-factor/" not in step:
+                landing.failure(f"{landing.status_code}")
+                return f"after sign-in as {username}: {landing.status_code} {step}"
+        return self._second_factor(username, step)
+
+    def _second_factor(self, username: str, location: str) -> str | None:
+        """The second-factor step, with one of the account's unused recovery codes."""
+        codes = CODES.get(username) or []
+        if not codes:
+            return f"second factor for {username}: no recovery code left"
+        page = self.client.get(location, name="second-factor page")
+        found = TOKEN.search(page.text or "")
+        if not found:
+            return f"second-factor page for {username}: {page.status_code}, no CSRF token"
+        with self.client.post(
+            location,
+            data={"csrfmiddlewaretoken": found.group(1), "code": codes.pop()},
+            name="second factor",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            after = response.headers.get("Location", "") if response.headers else ""
+            if response.status_code == 302 and "/accounts/" not in after:
                 return None
             response.failure(f"{response.status_code}")
-            return f"sign-in as {username}: {response.status_code} {location}"
+            return f"second factor for {username}: {response.status_code} {after}"
 
     @task
     def page(self):
