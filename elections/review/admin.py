@@ -11,7 +11,8 @@ import logging
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_list import result_headers
-from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters, admin_urlname
+from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed
@@ -169,14 +170,27 @@ class QueueChangeList(ChangeList):
         )
         columns = [getattr(self.model_admin, name) for name in self.list_display]
         empty = self.model_admin.get_empty_value_display()
-        links = [self.url_for_result(election) for election in self.result_list]
-        # The filters kept are the same for every row of the page.
-        kept = add_preserved_filters(
-            {"preserved_filters": self.preserved_filters, "opts": self.opts}, links[0]
-        )[len(links[0]) :]
+        # The review's address, reversed once for the page (and the filters kept, the same for
+        # every row) rather than once a row.
+        marker = "00000000-0000-0000-0000-000000000000"
+        sample = reverse(
+            admin_urlname(self.opts, "change"),
+            args=(marker,),
+            current_app=self.model_admin.admin_site.name,
+        )
+        before, after = sample.rsplit(marker, 1)
+        after += add_preserved_filters(
+            {"preserved_filters": self.preserved_filters, "opts": self.opts}, sample
+        )[len(sample) :]
         return [
-            [format_html(row, link + kept, *(column(election) or empty for column in columns))]
-            for election, link in zip(self.result_list, links, strict=True)
+            [
+                format_html(
+                    row,
+                    f"{before}{quote(election.id)}{after}",
+                    *(column(election) or empty for column in columns),
+                )
+            ]
+            for election in self.result_list
         ]
 
 
