@@ -639,24 +639,57 @@ def check_signatures(election) -> list[Problem]:
 # --- R13 --------------------------------------------------------------------------------------
 
 
+def minutes_between(notice_delivered_at, decided_at) -> float | None:
+    """R13: minutes from the notice being delivered to the last of the choices ``decided_at``
+    (the moments of the children's decisions; those not made yet are None)."""
+    decided = [moment for moment in decided_at if moment]
+    if notice_delivered_at is None or not decided:
+        return None
+    return (max(decided) - notice_delivered_at) / timedelta(minutes=1)
+
+
 def minutes_to_decide(election) -> float | None:
     """R13: minutes from the notice being delivered to the last choice."""
-    decided = [c.decided_at for c in election.covered.all() if c.decided_at]
-    if election.notice_delivered_at is None or not decided:
-        return None
-    return (max(decided) - election.notice_delivered_at) / timedelta(minutes=1)
+    return minutes_between(
+        election.notice_delivered_at, (c.decided_at for c in election.covered.all())
+    )
+
+
+def is_fast(minutes: float | None) -> bool:
+    """R13: ``minutes`` to decide is sooner than the configured minimum."""
+    return minutes is not None and minutes < settings.FORMSVC_MIN_DECISION_MINUTES
 
 
 def is_fast_decision(election) -> bool:
     """R13: decided sooner than the configured minimum after the notice; the supervisor must see it."""
-    minutes = minutes_to_decide(election)
-    return minutes is not None and minutes < settings.FORMSVC_MIN_DECISION_MINUTES
+    return is_fast(minutes_to_decide(election))
 
 
 def warnings(election) -> list[Problem]:
     """Facts that do not block submission but that the supervisor must acknowledge (R13 and more)."""
+    links = {link.child_id: link for link in election.parent.child_links.all()}
+    return warnings_from(
+        minutes=minutes_to_decide(election),
+        delivery_mode=election.delivery_mode,
+        unverified_children=[
+            item.child.full_name
+            for item in election.covered.all()
+            if (link := links.get(item.child_id)) is not None
+            and link.evidence == RelationshipEvidence.NOT_VERIFIED
+        ],
+        no_election=records_no_election(election),
+    )
+
+
+def warnings_from(
+    *, minutes: float | None, delivery_mode: str, unverified_children, no_election: bool
+) -> list[Problem]:
+    """``warnings`` from the facts they are about, for a list that reads them for many
+    elections at once (the supervisor's queue): the minutes to decide, how the notice was
+    delivered, the names of the children whose relationship is not verified, whether the parent
+    did not sign."""
     found = []
-    if is_fast_decision(election):
+    if is_fast(minutes):
         found.append(
             Problem(
                 "R13",
@@ -664,16 +697,13 @@ def warnings(election) -> list[Problem]:
                 ngettext(
                     "The parent decided %(minutes)d minute after the notice; the minimum is %(min)d.",
                     "The parent decided %(minutes)d minutes after the notice; the minimum is %(min)d.",
-                    int(minutes_to_decide(election)),
+                    int(minutes),
                 )
-                % {
-                    "minutes": int(minutes_to_decide(election)),
-                    "min": settings.FORMSVC_MIN_DECISION_MINUTES,
-                },
+                % {"minutes": int(minutes), "min": settings.FORMSVC_MIN_DECISION_MINUTES},
                 STEP_DECISIONS,
             )
         )
-    if election.delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE:
+    if delivery_mode == DeliveryMode.INTERPRETER_TELEPHONE:
         found.append(
             Problem(
                 "R4",
@@ -682,20 +712,16 @@ def warnings(election) -> list[Problem]:
                 STEP_NOTICE,
             )
         )
-    links = {link.child_id: link for link in election.parent.child_links.all()}
-    for item in election.covered.all():
-        link = links.get(item.child_id)
-        if link is not None and link.evidence == RelationshipEvidence.NOT_VERIFIED:
-            found.append(
-                Problem(
-                    "R2",
-                    "relationship_unverified",
-                    _("The relationship to %(name)s is not verified.")
-                    % {"name": item.child.full_name},
-                    STEP_CHILDREN,
-                )
+    for name in unverified_children:
+        found.append(
+            Problem(
+                "R2",
+                "relationship_unverified",
+                _("The relationship to %(name)s is not verified.") % {"name": name},
+                STEP_CHILDREN,
             )
-    if records_no_election(election):
+        )
+    if no_election:
         found.append(
             Problem(
                 "R12",

@@ -310,20 +310,11 @@ def supervisor_office_id(*, user):
 def election_queue(*, user) -> QuerySet[Election]:
     """The approval queue: the supervisor's office only, awaiting approval first, oldest first.
 
-    Everything a row shows is loaded by a fixed number of queries whatever the queue's length.
+    The elections only: the queue's page reads what its rows show for the page's elections in
+    a fixed number of queries whatever the queue's length (review/queue.py).
     """
     profile = staff_profile_for(user=user)
-    qs = Election.objects.select_related(
-        "office", "parent", "presented_by", "witness", "interpreter"
-    ).prefetch_related(
-        Prefetch("covered", queryset=ElectionChild.objects.select_related("child")),
-        Prefetch("parent__child_links", queryset=ParentChild.objects.all()),
-        # The queue needs only who signed and how; the signature images stay in the database.
-        Prefetch(
-            "signatures",
-            queryset=Signature.objects.only("id", "election_id", "role", "method", "signed_at"),
-        ),
-    )
+    qs = Election.objects.all()
     if profile is not None and profile.role == Role.SUPERVISOR:
         qs = qs.filter(office_id=profile.office_id)
     elif not (user.is_active and user.is_superuser):

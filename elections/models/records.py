@@ -354,6 +354,11 @@ def election_queue_rank() -> models.Case:
     )
 
 
+def election_reference(election_id: uuid.UUID) -> str:
+    """``Election.reference`` from the id alone (a list that reads values, not models)."""
+    return f"E-{election_id.hex[:8].upper()}"
+
+
 class Election(LockedElectionGuard):
     """One parent's election for the children it covers, from draft to approval (§4).
 
@@ -557,7 +562,7 @@ class Election(LockedElectionGuard):
     @property
     def reference(self) -> str:
         """A short reference an officer can read aloud: the first eight hex digits of the id."""
-        return f"E-{self.id.hex[:8].upper()}"
+        return election_reference(self.id)
 
     @property
     def is_editable(self) -> bool:

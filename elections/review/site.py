@@ -4,6 +4,7 @@ marks their account as staff."""
 
 from django.contrib import admin
 from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from elections.constants import Role
@@ -25,6 +26,13 @@ class SupervisorAdminSite(admin.AdminSite):
             return True
         profile = staff_profile_for(user=user)
         return profile is not None and profile.role == Role.SUPERVISOR
+
+    def get_app_list(self, request, app_label=None):
+        """Built when a page shows it (the index), not on every page: Django puts it in every
+        admin page's context for the navigation sidebar, which is off here, and building it asks
+        each registered model's admin for the user's permissions (two queries for a supervisor)."""
+        build = super().get_app_list
+        return SimpleLazyObject(lambda: build(request, app_label))
 
     def index(self, request, extra_context=None):
         """A supervisor's desk opens on the queue; a superuser keeps the index (API tokens, ...)."""

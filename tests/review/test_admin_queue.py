@@ -10,13 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from elections import workflow
+from elections import rules, workflow
 from elections.constants import (
     ChildLocationKind,
     Decision,
     DeliveryMode,
     Relationship,
     RelationshipEvidence,
+    SignatureMethod,
     Status,
 )
 from elections.models import (
@@ -217,6 +218,73 @@ def test_a_decision_given_time_is_not_flagged(as_supervisor, officer, witness, n
     page = text(as_supervisor.get(QUEUE))
     assert "42 min to decide" in page
     assert "R13: too fast" not in page
+
+
+def row_of(response, election) -> str:
+    """The queue's row of ``election``, as HTML."""
+    table = response.content.decode().split('id="result_list"')[1]
+    return next(row for row in table.split("<tr>") if election.reference in row)
+
+
+def flags_of(response, election) -> list[str]:
+    cell = re.search(r'<td class="field-flags_column">(.*?)</td>', row_of(response, election))
+    return [
+        html.unescape(flag)
+        for flag in re.findall(r"<span class='queue-flag'>(.*?)</span>", cell[1])
+    ]
+
+
+def test_each_row_flags_every_warning_the_review_asks_to_acknowledge_and_a_return(
+    as_supervisor, officer, witness, supervisor2, notices
+):
+    telephone = submitted(
+        officer=officer,
+        witness=witness,
+        language="quc",
+        delivery_mode=DeliveryMode.INTERPRETER_TELEPHONE,
+    )
+    one_of_two_unverified = give_parent_time(
+        submitted(
+            officer=officer,
+            witness=witness,
+            children=[
+                ChildDataFactory(full_name="Mateo Unverified Cux"),
+                ChildDataFactory(
+                    full_name="Sofía Sin Verificar Cux", evidence=RelationshipEvidence.NOT_VERIFIED
+                ),
+            ],
+        )
+    )
+    did_not_sign = submitted(officer=officer, witness=witness, parent_signs=SignatureMethod.REFUSED)
+    returned = give_parent_time(submitted(officer=officer, witness=witness))
+    workflow.election_return(election=returned, actor=supervisor2, reason="Correct the name.")
+    clean = give_parent_time(submitted(officer=officer, witness=witness))
+
+    response = as_supervisor.get(QUEUE)
+    for election in (telephone, one_of_two_unverified, did_not_sign, returned, clean):
+        expected = [str(warning.message) for warning in rules.warnings(fresh(election))]
+        if election == returned:
+            expected.append("returned before")
+        assert flags_of(response, election) == expected, election
+    assert flags_of(response, telephone)[0].startswith("The parent decided 0 minutes")
+    assert flags_of(response, telephone)[1:] == ["The notice was interpreted by telephone."]
+    assert flags_of(response, one_of_two_unverified) == [
+        "The relationship to Sofía Sin Verificar Cux is not verified."
+    ]
+    assert flags_of(response, did_not_sign)[-1].startswith("The parent did not sign")
+    # Nothing to flag: the admin's mark for an empty value.
+    assert flags_of(response, clean) == []
+    assert '<td class="field-flags_column">-</td>' in row_of(response, clean)
+
+
+def test_a_rows_link_opens_the_review_and_keeps_the_queues_filters(
+    as_supervisor, officer, witness, notices
+):
+    election = submitted(officer=officer, witness=witness)
+    row = row_of(as_supervisor.get(QUEUE, {"flag": "fast", "o": "1"}), election)
+    link = re.search(r'<th class="field-parent_column"><a href="([^"]+)">', row)[1]
+    assert html.unescape(link) == f"{review_url(election)}?_changelist_filters=flag%3Dfast%26o%3D1"
+    assert as_supervisor.get(html.unescape(link)).status_code == 200
 
 
 @pytest.fixture
