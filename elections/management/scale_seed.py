@@ -1,8 +1,8 @@
 """``seed_scale``: realistic elections in bulk, for benchmarks and for trying the product at size.
 
 What it writes, per batch of elections (``--batch``, 2,000) and in one transaction per batch, as
-plain rows inserted many at a time (``scale_rows``: COPY on PostgreSQL, ``executemany`` on
-SQLite; no model instances, no ``save()``, no signals, no per-row password hashing):
+plain rows inserted many at a time (``scale_rows``: binary COPY on PostgreSQL, ``executemany``
+on SQLite; no model instances, no ``save()``, no signals, no per-row password hashing):
 
 - the parents (names from ``scale_names``' frequency lists), their 1-4 children and the
   relationship rows; the elections with every child covered, the decisions, the signatures and,
@@ -37,7 +37,7 @@ triggers see every row. Outside a transaction, batches are written by two thread
 its own connection, while the next one is drawn; inside one (a test's), in the caller's
 connection.
 
-On PostgreSQL each batch is one block of COPY text per table (``scale_rows``), and its
+On PostgreSQL each batch is one binary COPY per table (``scale_rows``), and its
 transaction runs with ``SET LOCAL synchronous_commit = off``, on the seeding connections only:
 a crash may lose the last batches committed (a fresh database is seeded again), never leave
 one half-written; nothing else in the product runs that way. No trigger and no foreign key is

@@ -197,11 +197,3 @@ def test_without_a_password_it_refuses_when_debug_is_off(scale):
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("seed_scale", elections=10, stdout=StringIO())
 
-
-def test_copy_text_escapes_what_copy_gives_a_meaning_to_and_writes_nulls_as_such():
-    from elections.management.scale_rows import copy_line_function
-
-    fields = [Parent._meta.get_field(name) for name in ("full_name", "date_of_birth", "id")]
-    line = copy_line_function(fields)
-    text = line(("Ana\tMaría \\ Pérez\nLópez\r", None, "a1b2"))
-    assert text == "Ana\\tMaría \\\\ Pérez\\nLópez\\r\t\\N\ta1b2\n"
