@@ -3,9 +3,10 @@
 Building a model instance per row and letting ``bulk_create`` compile one placeholder per value
 costs more than everything else the seeder does (measured: about 60% of its time at 30 rows per
 election). A ``Table`` holds one model's columns, defaults and the conversion of each value for
-the database in use, and inserts a list of dicts at once: ``COPY`` on PostgreSQL, one ``executemany``
-on SQLite. Nothing is bypassed in the database: constraints
-and PostgreSQL's triggers check every row; ``save()`` and signals are not called, so
+the database in use, and inserts a list of dicts at once: binary ``COPY`` on PostgreSQL (each
+value sent in its column's own format by psycopg's C code, the column types read from the
+catalog), one ``executemany`` on SQLite. Nothing is bypassed in the database: constraints and
+PostgreSQL's triggers check every row; ``save()`` and signals are not called, so
 simple-history writes nothing and the seeder writes the history rows itself.
 
 Integer ids are given here (from the table's current maximum), so a history row can name its

@@ -5,6 +5,7 @@ inside it in its own savepoint.
 """
 
 from collections import Counter
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -139,6 +140,17 @@ def test_a_seeded_election_passes_the_rules_and_has_a_history_of_its_events(scal
     ]
     assert reasons[-2:] == ["submitted for approval", "approved"]
     assert approved.covered.first().history.count() == 2
+
+
+def test_families_are_recorded_oldest_first_with_a_numbers_issued_in_that_order(scale):
+    recorded = list(Parent.objects.order_by("a_number").values_list("created_at", flat=True))
+    assert len(recorded) > SIZE * 0.9
+    # Never more than the two days an open family's start may move (``Generator.family``).
+    latest = recorded[0]
+    for at in recorded:
+        assert at > latest - timedelta(days=2, hours=1)
+        latest = max(latest, at)
+    assert (recorded[-1] - recorded[0]).days > 600
 
 
 def test_the_seeded_accounts_see_the_seeded_data_on_the_real_pages(scale, client):
