@@ -208,4 +208,3 @@ def test_it_refuses_to_run_twice_on_the_same_database(scale):
 def test_without_a_password_it_refuses_when_debug_is_off(scale):
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("seed_scale", elections=10, stdout=StringIO())
-
