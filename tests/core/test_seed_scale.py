@@ -5,6 +5,7 @@ inside it in its own savepoint.
 """
 
 from collections import Counter
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -141,6 +142,17 @@ def test_a_seeded_election_passes_the_rules_and_has_a_history_of_its_events(scal
     assert approved.covered.first().history.count() == 2
 
 
+def test_families_are_recorded_oldest_first_with_a_numbers_issued_in_that_order(scale):
+    recorded = list(Parent.objects.order_by("a_number").values_list("created_at", flat=True))
+    assert len(recorded) > SIZE * 0.9
+    # Never more than the two days an open family's start may move (``Generator.family``).
+    latest = recorded[0]
+    for at in recorded:
+        assert at > latest - timedelta(days=2, hours=1)
+        latest = max(latest, at)
+    assert (recorded[-1] - recorded[0]).days > 600
+
+
 def test_the_seeded_accounts_see_the_seeded_data_on_the_real_pages(scale, client):
     officer_id = (
         Election.objects.filter(status__in=OPEN)
@@ -196,12 +208,3 @@ def test_it_refuses_to_run_twice_on_the_same_database(scale):
 def test_without_a_password_it_refuses_when_debug_is_off(scale):
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("seed_scale", elections=10, stdout=StringIO())
-
-
-def test_copy_text_escapes_what_copy_gives_a_meaning_to_and_writes_nulls_as_such():
-    from elections.management.scale_rows import copy_line_function
-
-    fields = [Parent._meta.get_field(name) for name in ("full_name", "date_of_birth", "id")]
-    line = copy_line_function(fields)
-    text = line(("Ana\tMaría \\ Pérez\nLópez\r", None, "a1b2"))
-    assert text == "Ana\\tMaría \\\\ Pérez\\nLópez\\r\t\\N\ta1b2\n"

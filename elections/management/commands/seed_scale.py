@@ -35,7 +35,10 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
-            "--batch", type=int, default=2000, help="elections per transaction (default 2000)"
+            "--batch",
+            type=int,
+            default=2000,
+            help="elections per transaction, whole families (default 2000; one more for a pair)",
         )
 
     def handle(self, *args, elections: int, seed: int, password, batch: int, **options):
