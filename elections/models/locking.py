@@ -253,7 +253,11 @@ class AppendOnlyHistory(models.Model):
 
 
 def audit_history(**kwargs):
-    """``HistoricalRecords`` whose rows are append-only (R9) and say who performed each event."""
+    """``HistoricalRecords`` whose rows are append-only (R9) and say who performed each event.
+
+    ``no_db_index``: the model's indexed fields whose copies in the history are never searched
+    (the history is read by the row's id, an election's id and the time of each event), so each
+    event written does not also update an index of, say, the witness or the notice version."""
     from simple_history.models import HistoricalRecords
 
     from .history import AttributedHistory

@@ -166,7 +166,9 @@ class Parent(models.Model):
     # The name as the auditor's search compares it (``elections.names.search_key``), kept by
     # ``save``; derived, so the history and the sealed record leave it out.
     search_name = models.CharField(max_length=200, blank=True, default="", editable=False)
-    history = audit_history(excluded_fields=["search_name"])
+    history = audit_history(
+        excluded_fields=["search_name"], no_db_index=["a_number", "registered_office"]
+    )
 
     class Meta:
         verbose_name = _("parent")
@@ -211,7 +213,7 @@ class Child(models.Model):
     # The name as the auditor's search compares it (``elections.names.search_key``), kept by
     # ``save``; derived, so the history and the sealed record leave it out.
     search_name = models.CharField(max_length=200, blank=True, default="", editable=False)
-    history = audit_history(excluded_fields=["search_name"])
+    history = audit_history(excluded_fields=["search_name"], no_db_index=["a_number"])
 
     class Meta:
         verbose_name = _("child")
@@ -252,7 +254,7 @@ class ParentChild(models.Model):
         choices=RelationshipEvidence.choices,
     )
     evidence_note = models.CharField(_("verification details"), max_length=300, blank=True)
-    history = audit_history()
+    history = audit_history(no_db_index=["parent", "child"])
 
     class Meta:
         verbose_name = _("parent and child")
@@ -474,7 +476,23 @@ class Election(LockedElectionGuard):
         verbose_name=_("replaces election"),
     )
 
-    history = audit_history()
+    history = audit_history(
+        no_db_index=[
+            "office",
+            "facility",
+            "parent",
+            "presented_by",
+            "identity_verified_by",
+            "witness",
+            "notice_version",
+            "notice_version_en",
+            "submitted_by",
+            "returned_by",
+            "approved_by",
+            "voided_by",
+            "supersedes",
+        ]
+    )
 
     objects = ElectionQuerySet.as_manager()
 
@@ -591,7 +609,7 @@ class ElectionChild(LockedElectionRowGuard):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
-    history = audit_history()
+    history = audit_history(no_db_index=["child"])
 
     objects = ElectionRowQuerySet.as_manager()
 
@@ -661,7 +679,7 @@ class Signature(LockedElectionRowGuard):
     # on: rules.parent_consent_digest of the record at that moment (R6). Derived from tracked
     # fields, so the history leaves it out; the sealed snapshot carries it.
     covers_sha256 = models.CharField(_("covers (SHA-256)"), max_length=64, blank=True)
-    history = audit_history(excluded_fields=["image", "covers_sha256"])
+    history = audit_history(excluded_fields=["image", "covers_sha256"], no_db_index=["signer"])
 
     objects = ElectionRowQuerySet.as_manager()
 
