@@ -557,7 +557,11 @@ class Election(LockedElectionGuard):
     @property
     def reference(self) -> str:
         """A short reference an officer can read aloud: the first eight hex digits of the id."""
-        return f"E-{self.id.hex[:8].upper()}"
+        return self.reference_of(self.id)
+
+    @staticmethod
+    def reference_of(election_id) -> str:
+        return f"E-{election_id.hex[:8].upper()}"
 
     @property
     def is_editable(self) -> bool:

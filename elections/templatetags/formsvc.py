@@ -1,6 +1,8 @@
 """Formatting for records: dates and times the way each language writes them (Babel), with the
 field office's time zone and UTC offset (R8), and language and country names."""
 
+from datetime import date
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -44,11 +46,17 @@ def office_time(value, office):
     return local_time(value, office.time_zone)
 
 
+@lru_cache(maxsize=2048)
+def _long_date_in(day: date, locale: str) -> str:
+    # Babel works out a date's words afresh each time; lists show the same few days on every row.
+    return format_date(day, format="long", locale=locale)
+
+
 def local_time(value, time_zone: str, language: str | None = None) -> str:
     local = timezone.localtime(value, timezone=ZoneInfo(time_zone))
     # The date in the language's own words, then a 24-hour time and a numeric UTC offset that
     # reads the same in every language.
-    stamp = f"{format_date(local, format='long', locale=_locale(language))}, {local:%H:%M}"
+    stamp = f"{_long_date_in(local.date(), _locale(language))}, {local:%H:%M}"
     offset = local.strftime("%z")
     return f"{stamp} (UTC{offset[:3]}:{offset[3:]})"
 
