@@ -16,13 +16,13 @@ from elections.models import SignedInSession
 
 class StaffModelBackend(ModelBackend):
     def get_user(self, user_id):
-        user = (
-            get_user_model()
-            ._default_manager.select_related("staff__office")
-            .filter(pk=user_id)
-            .first()
-        )
-        return user if user is not None and self.user_can_authenticate(user) else None
+        user_model = get_user_model()
+        try:
+            # get(), not first(): every request runs this, and first() adds an ORDER BY to compile.
+            user = user_model._default_manager.select_related("staff__office").get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
 
 # --- Every session of a user ends together ---------------------------------------------------

@@ -16,13 +16,14 @@ assertion made for this approval moments before it. Each is used once.
 
 import time
 from base64 import b32encode
+from functools import lru_cache
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.db import transaction
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.http import urlencode
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -204,7 +205,15 @@ _OPEN_URL_NAMES = ("second_factor:verify", "login", "logout", "set_language", "h
 
 
 def _open_paths() -> tuple[str, ...]:
-    return (*(reverse(name) for name in _OPEN_URL_NAMES), settings.STATIC_URL)
+    return _open_paths_of(get_resolver(get_urlconf()), get_script_prefix(), settings.STATIC_URL)
+
+
+@lru_cache(maxsize=16)
+def _open_paths_of(resolver, prefix: str, static_url: str) -> tuple[str, ...]:
+    # Reversed once for each URLconf and script prefix (all that reverse() reads), not on every
+    # request; a changed URLconf is a new resolver (clear_url_caches), so a new entry.
+    urlconf = resolver.urlconf_name
+    return (*(reverse(name, urlconf=urlconf) for name in _OPEN_URL_NAMES), static_url)
 
 
 def step_url(user, next_path: str = "") -> str:

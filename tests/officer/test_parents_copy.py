@@ -50,18 +50,20 @@ def test_the_list_is_newest_first_and_bounded(
 ):
     older = approve(two_child_election(office, officer, witness), supervisor)
     newer = approve(two_child_election(office, officer, witness), supervisor)
-    assert [e.pk for e in selectors.officer_home_elections(user=officer)["approved"]] == [
+    assert [e["id"] for e in selectors.officer_home_elections(user=officer)["approved"]] == [
         newer.pk,
         older.pk,
     ]
     monkeypatch.setattr(selectors, "RECENTLY_APPROVED_MAX", 1)
-    assert [e.pk for e in selectors.officer_home_elections(user=officer)["approved"]] == [newer.pk]
+    assert [e["id"] for e in selectors.officer_home_elections(user=officer)["approved"]] == [
+        newer.pk
+    ]
 
 
 def test_an_election_approved_more_than_14_days_ago_is_no_longer_listed(
     officer, approved, monkeypatch
 ):
-    assert [e.pk for e in selectors.officer_home_elections(user=officer)["approved"]] == [
+    assert [e["id"] for e in selectors.officer_home_elections(user=officer)["approved"]] == [
         approved.pk
     ]
     later = approved.approved_at + timedelta(days=14, minutes=1)
@@ -131,4 +133,6 @@ def test_a_submitted_election_is_not_listed_as_approved(client, office, officer,
         stage="submitted", office=office, presented_by=officer, witness=witness
     )
     assert selectors.officer_home_elections(user=officer)["approved"] == []
-    assert selectors.officer_home_elections(user=officer)["submitted"] == [election]
+    assert [e["id"] for e in selectors.officer_home_elections(user=officer)["submitted"]] == [
+        election.pk
+    ]
