@@ -37,7 +37,7 @@ from elections.constants import (
 from elections.identifiers import format_a_number
 from elections.languages import country_name, language_name
 from elections.middleware import too_large_message
-from elections.models import Election, Facility, LegalServiceProvider
+from elections.models import Facility, LegalServiceProvider
 from elections.models.records import election_reference
 from elections.records.sealed_state import election_as_shown
 from elections.signature_images import TOO_LARGE
