@@ -74,8 +74,7 @@ def list_columns() -> list[str]:
 
 
 def list_row(election, *, flag_labels: dict[str, str], as_text) -> list[str]:
-    """One election as the list shows it; ``as_text`` formats a moment (office time on the
-    page, UTC ISO 8601 in the CSV)."""
+    """One election as the CSV lists it; ``as_text`` formats a moment (UTC ISO 8601)."""
     covered = list(election.covered.all())
     return [
         election.reference,
@@ -93,15 +92,6 @@ def list_row(election, *, flag_labels: dict[str, str], as_text) -> list[str]:
         as_text(election.approved_at, election),
         "; ".join(flag_labels[f] for f in audit_selectors.election_flags(election)),
     ]
-
-
-def _office_time(moment, election) -> str:
-    """Compact, in the office's time zone with its offset: 2026-05-18 14:05 (UTC-06:00)."""
-    if not moment:
-        return ""
-    local = timezone.localtime(moment, election.office.tz)
-    offset = local.strftime("%z")
-    return f"{local:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def _utc_text(moment) -> tuple[str, str] | None:
@@ -124,10 +114,11 @@ def _utc_iso(moment, _election) -> str:
 def search(request):
     form = AuditSearchForm(request.GET if request.GET else None)
     filters = form.filters() if form.is_bound else AuditSearchForm(None).filters()
-    results = audit_selectors.audit_election_search(filters=filters)
+    matches = audit_selectors.audit_election_matches(filters=filters)
     column, ascending, nullable = audit_selectors.search_sort(filters=filters)
     page = keyset.keyset_page(
-        results,
+        matches,
+        rows=audit_selectors.audit_election_rows(),
         column=column,
         ascending=ascending,
         nullable=nullable,
@@ -150,7 +141,6 @@ def search(request):
             "rows": [
                 {
                     "election": election,
-                    "cells": list_row(election, flag_labels=flag_labels, as_text=_office_time),
                     "flags": audit_selectors.election_flags(election),
                     # The page's times, in UTC like the date filters (the CSV's are UTC too).
                     "moments": [

@@ -344,7 +344,7 @@ def test_the_csv_has_the_same_columns_and_rows_as_the_list(client, auditor, worl
     assert "attachment;" in response["Content-Disposition"]
     rows = read_csv(response)
     assert rows[0] == page.context["columns"]
-    assert [row[0] for row in rows[1:]] == [r["cells"][0] for r in page.context["rows"]]
+    assert [row[0] for row in rows[1:]] == [r["election"].reference for r in page.context["rows"]]
     old = next(row for row in rows[1:] if row[1] == str(world["old"].pk))
     assert old[7] == Status.SUPERSEDED.label
     assert old[10].endswith("+00:00")  # UTC, ISO 8601
