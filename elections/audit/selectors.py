@@ -26,7 +26,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -270,22 +269,19 @@ def _figures(metric: str) -> QuerySet[AuditFigure]:
 
 
 def submitted_per_month(*, months: int = 12) -> dict:
-    """Elections submitted per month (UTC), by decision and by field office: a sum over the
-    kept daily figures (``elections.figures``), a row per month, office and decision."""
+    """Elections submitted per month (UTC), by decision and by field office: the kept monthly
+    figures (``elections.figures``), a row per month, office and decision."""
     starts = month_starts(months=months)
-    rows = (
+    by_decision, by_office = Counter(), Counter()
+    for period, key, office, n in (
         _figures("submitted")
         .filter(period__gte=_day_start(starts[0]))
-        .annotate(month=TruncMonth("period", tzinfo=UTC))
-        .values("month", "key", "office__code")
-        .annotate(n=Sum("count"))
+        .values_list("period", "key", "office__code", "count")
         .order_by()
-    )
-    by_decision, by_office = Counter(), Counter()
-    for row in rows:
-        month = _as_month(row["month"])
-        by_decision[(month, row["key"])] += row["n"]
-        by_office[(month, row["office__code"])] += row["n"]
+    ):
+        month = _as_month(period.astimezone(UTC))
+        by_decision[(month, key)] += n
+        by_office[(month, office)] += n
     return {"months": starts, "by_decision": +by_decision, "by_office": +by_office}
 
 
