@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from elections import rules, selectors, undocumented
 from elections.access_log import access_log_record, auditor_view
+from elections.constants import Decision, Status
 from elections.models import AccessAction, ExportJob, FieldOffice
 from elections.names import spreadsheet_safe
 from elections.records import storage
@@ -109,6 +110,41 @@ def _utc_iso(moment, _election) -> str:
 # --- Search ----------------------------------------------------------------------------------
 
 
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+def _search_rows(elections) -> list[dict]:
+    """The page's rows: each label translated once for the page, not once a row (a model's
+    ``get_..._display`` translates every choice of the field each time)."""
+    statuses, decisions = _labels(Status), _labels(Decision)
+    rows = []
+    for election in elections:
+        covered = list(election.covered.all())
+        rows.append(
+            {
+                "election": election,
+                "status": statuses.get(election.status, election.status),
+                "covered": [
+                    {
+                        "name": item.child.full_name,
+                        "a_number": item.child.a_number_display,
+                        "decision": decisions.get(item.decision, item.decision),
+                    }
+                    for item in covered
+                ],
+                "flags": audit_selectors.election_flags(election),
+                # The page's times, in UTC like the date filters (the CSV's are UTC too).
+                "moments": [
+                    _utc_text(election.created_at),
+                    _utc_text(election.submitted_at),
+                    _utc_text(election.approved_at),
+                ],
+            }
+        )
+    return rows
+
+
 @require_GET
 @auditor_view
 def search(request):
@@ -138,19 +174,7 @@ def search(request):
             "filter_problems": form.messages,
             "page": page,
             "columns": list_columns(),
-            "rows": [
-                {
-                    "election": election,
-                    "flags": audit_selectors.election_flags(election),
-                    # The page's times, in UTC like the date filters (the CSV's are UTC too).
-                    "moments": [
-                        _utc_text(election.created_at),
-                        _utc_text(election.submitted_at),
-                        _utc_text(election.approved_at),
-                    ],
-                }
-                for election in page.rows
-            ],
+            "rows": _search_rows(page.rows),
             "query": query.urlencode(),
             "count_cap": f"{keyset.CAP:,}",
             "flag_labels": flag_labels,
