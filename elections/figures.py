@@ -56,8 +56,10 @@ def decision_bin(minutes: float) -> int:
     return start + math.floor((minutes - start) / width) * width
 
 
-def _day(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+def _month(moment: datetime) -> datetime:
+    """The first moment of the UTC month: the per-month charts read a row per month, not one
+    per day of it."""
+    return moment.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
 def _hour(moment: datetime) -> datetime:
@@ -84,7 +86,7 @@ def election_buckets(
     mask = 0
     for decision in decisions:
         mask |= MASK.get(decision, 0)
-    add(_day(election.submitted_at), "submitted", decision_category(mask))
+    add(_month(election.submitted_at), "submitted", decision_category(mask))
     add(ALL_TIME, "office", "submitted")
     if election.returned_at is not None:
         add(ALL_TIME, "office", "returned")

@@ -9,7 +9,7 @@ the pages show its reasons, statuses and decisions from their codes, in the audi
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils import translation
 
 from elections import undocumented
@@ -139,14 +139,15 @@ def flag_counts() -> list[dict]:
 
 
 def removal_totals() -> dict:
-    removals = Removal.objects.all()
-    flagged = Removal.objects.flagged()
-    return {
-        "removals": removals.count(),
-        "flagged": flagged.count(),
-        "flagged_cleared": flagged.filter(cleared=True).count(),
-        "not_cleared": removals.filter(cleared=False).count(),
-    }
+    """Removals recorded, flagged, flagged although cleared, and not cleared: one count each,
+    in one statement."""
+    flagged = ~Q(flags=[])
+    return Removal.objects.aggregate(
+        removals=Count("pk"),
+        flagged=Count("pk", filter=flagged),
+        flagged_cleared=Count("pk", filter=flagged & Q(cleared=True)),
+        not_cleared=Count("pk", filter=Q(cleared=False)),
+    )
 
 
 def _with_children(queryset):

@@ -2,8 +2,10 @@
 
 A page is the ``size`` rows after (or before) the last row seen, found through the index of the
 sort column and the primary key: the database reads one page whatever the number of matches,
-where ``OFFSET`` would read and sort every row before it. The count is capped: up to ``CAP``
-matches are counted exactly; beyond, the list says "more than 1,000".
+where ``OFFSET`` would read and sort every row before it. When the matches must be sorted (a
+name search finds them through its own indexes), only their ids and sort keys are: the page's
+rows, with what they are shown with, are read for the ids of the page alone. The count is
+capped: up to ``CAP`` matches are counted exactly; beyond, the list says "more than 1,000".
 
 The cursor in the address is the sort value and the id of a row, in base64 JSON. It only moves
 within what the filters already allow, so it is not signed; anything unreadable gives the first
@@ -92,43 +94,56 @@ def keyset_page(
     after: str | None = None,
     before: str | None = None,
     size: int,
+    rows: QuerySet | None = None,
 ) -> KeysetPage:
     """One page of ``qs`` (unordered; this orders it by ``column`` then pk) after or before a
-    cursor, with the capped count of every match."""
-    count = qs.order_by().values("pk")[: CAP + 1].count()
-    keyed = qs.annotate(_sort_key=F(column))
+    cursor, with the capped count of every match.
+
+    The page is found on the match alone (ids and sort keys, nothing joined); its rows are then
+    read by id from ``rows`` (``qs`` when not given), with whatever ``rows`` loads beside them.
+    The first page reads the keys of up to ``CAP + 1`` matches, which gives its count too, so
+    the matches are found once; a page after a cursor counts them apart.
+    """
     cursor, later = _decode(after), True
     if cursor is None and before:
         cursor, later = _decode(before), False
     reverse = cursor is not None and not later
+    keyed = qs.annotate(_sort_key=F(column))
     if cursor is not None:
+        count = qs.order_by().values("pk")[: CAP + 1].count()
         keyed = keyed.filter(
             _beyond(
                 column, cursor[0], cursor[1], ascending=ascending, later=later, nullable=nullable
             )
         )
-    rows = list(
-        keyed.order_by(*_order(column, ascending=ascending, nullable=nullable, reverse=reverse))[
-            : size + 1
+    order = _order(column, ascending=ascending, nullable=nullable, reverse=reverse)
+    keys = list(
+        keyed.order_by(*order).values_list("pk", "_sort_key")[
+            : size + 1 if cursor is not None else CAP + 1
         ]
     )
-    more = len(rows) > size
-    rows = rows[:size]
+    if cursor is None:
+        count = len(keys)
+    more = len(keys) > size
+    keys = keys[:size]
     if reverse:
-        rows.reverse()
+        keys.reverse()
+    found = (rows if rows is not None else qs).filter(pk__in=[pk for pk, _key in keys])
+    by_pk = {row.pk: row for row in found} if keys else {}
+    page = [by_pk[pk] for pk, _key in keys if pk in by_pk]
     if cursor is None:
         has_previous, has_next = False, more
     elif later:
         has_previous, has_next = True, more
     else:
         has_previous, has_next = more, True
-    first, last = (rows[0], rows[-1]) if rows else (None, None)
+    first, last = (keys[0], keys[-1]) if keys else (None, None)
     return KeysetPage(
-        rows=rows,
+        rows=page,
         count=min(count, CAP),
         count_capped=count > CAP,
         has_previous=has_previous and first is not None,
         has_next=has_next and last is not None,
-        previous_cursor=_encode(first._sort_key, first.pk) if first is not None else "",
-        next_cursor=_encode(last._sort_key, last.pk) if last is not None else "",
+        previous_cursor=_encode(first[1], first[0]) if first is not None else "",
+        next_cursor=_encode(last[1], last[0]) if last is not None else "",
     )

@@ -26,7 +26,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -103,11 +102,26 @@ def audit_election_search(*, filters: AuditFilters) -> QuerySet[Election]:
     Rows come with the office, the parent and the children covered (one prefetch), so a page of
     any length costs the same queries.
     """
-    qs = Election.objects.select_related("office", "parent").prefetch_related(
+    column, ascending, _nullable = search_sort(filters=filters)
+    rows = _filtered(audit_election_rows(), filters=filters)
+    return rows.order_by(*_search_order(column, ascending=ascending))
+
+
+def audit_election_rows() -> QuerySet[Election]:
+    """Elections as the list shows them: with the office, the parent and the children covered
+    (one prefetch)."""
+    return Election.objects.select_related("office", "parent").prefetch_related(
         Prefetch("covered", queryset=ElectionChild.objects.select_related("child"))
     )
-    # A parent or a child matches: one UNION subquery of election ids, each side an index
-    # lookup, rather than an OR the database can only check election by election.
+
+
+def audit_election_matches(*, filters: AuditFilters) -> QuerySet[Election]:
+    """The elections matching the filters, across all offices, unordered and with nothing
+    joined: what a page is sorted and counted on (``keyset.keyset_page``)."""
+    return _filtered(Election.objects.all(), filters=filters).order_by()
+
+
+def _filtered(qs: QuerySet[Election], *, filters: AuditFilters) -> QuerySet[Election]:
     if filters.a_number:
         qs = qs.filter(
             pk__in=_matching_elections(
@@ -138,15 +152,17 @@ def audit_election_search(*, filters: AuditFilters) -> QuerySet[Election]:
         qs = qs.filter(Exists(_covered(decision__in=filters.decisions)))
     for flag in filters.flags:
         qs = qs.filter(FLAG_FILTERS[flag]())
-    column, ascending, _nullable = search_sort(filters=filters)
-    descending = not ascending
+    return qs
+
+
+def _search_order(column: str, *, ascending: bool) -> tuple:
     if column in NULLABLE_SORTS:
         # Never submitted or approved: last, whichever the direction.
-        order = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+        order = F(column).asc(nulls_last=True) if ascending else F(column).desc(nulls_last=True)
     else:
         # A plain direction, so an index on the column serves it both ways.
-        order = F(column).desc() if descending else F(column).asc()
-    return qs.order_by(order, "-pk" if descending else "pk")
+        order = F(column).asc() if ascending else F(column).desc()
+    return order, "pk" if ascending else "-pk"
 
 
 def search_sort(*, filters: AuditFilters) -> tuple[str, bool, bool]:
@@ -253,22 +269,19 @@ def _figures(metric: str) -> QuerySet[AuditFigure]:
 
 
 def submitted_per_month(*, months: int = 12) -> dict:
-    """Elections submitted per month (UTC), by decision and by field office: a sum over the
-    kept daily figures (``elections.figures``), a row per month, office and decision."""
+    """Elections submitted per month (UTC), by decision and by field office: the kept monthly
+    figures (``elections.figures``), a row per month, office and decision."""
     starts = month_starts(months=months)
-    rows = (
+    by_decision, by_office = Counter(), Counter()
+    for period, key, office, n in (
         _figures("submitted")
         .filter(period__gte=_day_start(starts[0]))
-        .annotate(month=TruncMonth("period", tzinfo=UTC))
-        .values("month", "key", "office__code")
-        .annotate(n=Sum("count"))
+        .values_list("period", "key", "office__code", "count")
         .order_by()
-    )
-    by_decision, by_office = Counter(), Counter()
-    for row in rows:
-        month = _as_month(row["month"])
-        by_decision[(month, row["key"])] += row["n"]
-        by_office[(month, row["office__code"])] += row["n"]
+    ):
+        month = _as_month(period.astimezone(UTC))
+        by_decision[(month, key)] += n
+        by_office[(month, office)] += n
     return {"months": starts, "by_decision": +by_decision, "by_office": +by_office}
 
 

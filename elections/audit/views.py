@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from elections import rules, selectors, undocumented
 from elections.access_log import access_log_record, auditor_view
+from elections.constants import Decision, Status
 from elections.models import AccessAction, ExportJob, FieldOffice
 from elections.names import spreadsheet_safe
 from elections.records import storage
@@ -74,8 +75,7 @@ def list_columns() -> list[str]:
 
 
 def list_row(election, *, flag_labels: dict[str, str], as_text) -> list[str]:
-    """One election as the list shows it; ``as_text`` formats a moment (office time on the
-    page, UTC ISO 8601 in the CSV)."""
+    """One election as the CSV lists it; ``as_text`` formats a moment (UTC ISO 8601)."""
     covered = list(election.covered.all())
     return [
         election.reference,
@@ -95,15 +95,6 @@ def list_row(election, *, flag_labels: dict[str, str], as_text) -> list[str]:
     ]
 
 
-def _office_time(moment, election) -> str:
-    """Compact, in the office's time zone with its offset: 2026-05-18 14:05 (UTC-06:00)."""
-    if not moment:
-        return ""
-    local = timezone.localtime(moment, election.office.tz)
-    offset = local.strftime("%z")
-    return f"{local:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
-
-
 def _utc_text(moment) -> tuple[str, str] | None:
     """A moment as the search list shows it: the UTC date and the UTC time, apart."""
     if not moment:
@@ -119,15 +110,51 @@ def _utc_iso(moment, _election) -> str:
 # --- Search ----------------------------------------------------------------------------------
 
 
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+def _search_rows(elections) -> list[dict]:
+    """The page's rows: each label translated once for the page, not once a row (a model's
+    ``get_..._display`` translates every choice of the field each time)."""
+    statuses, decisions = _labels(Status), _labels(Decision)
+    rows = []
+    for election in elections:
+        covered = list(election.covered.all())
+        rows.append(
+            {
+                "election": election,
+                "status": statuses.get(election.status, election.status),
+                "covered": [
+                    {
+                        "name": item.child.full_name,
+                        "a_number": item.child.a_number_display,
+                        "decision": decisions.get(item.decision, item.decision),
+                    }
+                    for item in covered
+                ],
+                "flags": audit_selectors.election_flags(election),
+                # The page's times, in UTC like the date filters (the CSV's are UTC too).
+                "moments": [
+                    _utc_text(election.created_at),
+                    _utc_text(election.submitted_at),
+                    _utc_text(election.approved_at),
+                ],
+            }
+        )
+    return rows
+
+
 @require_GET
 @auditor_view
 def search(request):
     form = AuditSearchForm(request.GET if request.GET else None)
     filters = form.filters() if form.is_bound else AuditSearchForm(None).filters()
-    results = audit_selectors.audit_election_search(filters=filters)
+    matches = audit_selectors.audit_election_matches(filters=filters)
     column, ascending, nullable = audit_selectors.search_sort(filters=filters)
     page = keyset.keyset_page(
-        results,
+        matches,
+        rows=audit_selectors.audit_election_rows(),
         column=column,
         ascending=ascending,
         nullable=nullable,
@@ -147,20 +174,7 @@ def search(request):
             "filter_problems": form.messages,
             "page": page,
             "columns": list_columns(),
-            "rows": [
-                {
-                    "election": election,
-                    "cells": list_row(election, flag_labels=flag_labels, as_text=_office_time),
-                    "flags": audit_selectors.election_flags(election),
-                    # The page's times, in UTC like the date filters (the CSV's are UTC too).
-                    "moments": [
-                        _utc_text(election.created_at),
-                        _utc_text(election.submitted_at),
-                        _utc_text(election.approved_at),
-                    ],
-                }
-                for election in page.rows
-            ],
+            "rows": _search_rows(page.rows),
             "query": query.urlencode(),
             "count_cap": f"{keyset.CAP:,}",
             "flag_labels": flag_labels,

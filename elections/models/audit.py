@@ -193,8 +193,8 @@ class AuditFigure(models.Model):
 
     The workflow keeps these rows in the same transaction as each change of a submitted
     election, by increments, so the dashboard sums a few hundred rows instead of reading every
-    election. ``period`` is the UTC day (per-month charts), the UTC hour (ages of the queue and
-    of the backlog) or ``figures.ALL_TIME`` (totals); a filter by office or by dates is a sum
+    election. ``period`` is the UTC month (per-month charts), the UTC hour (ages of the queue and
+    of the backlog) or ``figures.ALL_TIME`` (totals); a filter by office or by months is a sum
     over these rows.
     """
 

@@ -518,6 +518,9 @@ class Election(LockedElectionGuard):
             models.Index(fields=["created_at", "id"], name="election_created_key_idx"),
             models.Index(fields=["submitted_at", "id"], name="election_submitted_key_idx"),
             models.Index(fields=["approved_at", "id"], name="election_approved_key_idx"),
+            # The auditor's name search: a matching parent's elections with their default sort
+            # key, read from the index alone (no election row is visited for a non-page match).
+            models.Index(fields=["parent", "created_at", "id"], name="election_parent_key_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -618,6 +621,8 @@ class ElectionChild(LockedElectionRowGuard):
         verbose_name = _("child covered")
         verbose_name_plural = _("children covered")
         ordering = ["position", "id"]
+        # The auditor's name search: the elections covering a matching child, from the index.
+        indexes = [models.Index(fields=["child", "election"], name="election_child_by_child_idx")]
         constraints = [
             models.UniqueConstraint(fields=["election", "child"], name="election_child_unique"),
             models.CheckConstraint(

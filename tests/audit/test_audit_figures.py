@@ -172,3 +172,69 @@ def test_an_empty_dashboard_says_nothing_was_counted_yet(client):
     client.force_login(make_audit_user())
     html = client.get(reverse("audit:dashboard"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Todavía no se ha contado ninguna elección enviada." in html
+
+
+def _as_kept_per_day() -> None:
+    """The figures as they were kept before they were kept per month: each election's submitted
+    bucket on a day of its month (three days apart), the totals summed per day."""
+    from collections import Counter
+    from datetime import datetime, timedelta
+
+    from elections.models import ElectionFigures
+
+    days, stamps = Counter(), {}
+    for index, kept in enumerate(ElectionFigures.objects.order_by("pk")):
+        buckets = []
+        for office, period, metric, key, n in kept.buckets:
+            if metric == "submitted":
+                period = (datetime.fromisoformat(period) + timedelta(days=index % 3)).isoformat()
+                days[(office, period, key)] += n
+            buckets.append([office, period, metric, key, n])
+        kept.buckets = buckets
+        kept.save(update_fields=["buckets"])
+    latest = figures.figures_as_of()
+    AuditFigure.objects.filter(metric="submitted").delete()
+    for index, ((office, period, key), n) in enumerate(sorted(days.items())):
+        stamps[period] = latest - timedelta(minutes=index)
+        AuditFigure.objects.create(
+            office_id=office,
+            period=datetime.fromisoformat(period),
+            metric="submitted",
+            key=key,
+            count=n,
+            updated_at=stamps[period],
+        )
+
+
+def test_figures_kept_per_day_are_moved_to_their_month_as_a_rebuild_counts_them(
+    notices, monkeypatch
+):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from elections.models import ElectionFigures
+
+    without_sealing(monkeypatch)
+    teams = [el_paso(), san_antonio()]
+    rng = random.Random(3)
+    elections: list[Election] = []
+    for _ in range(10):
+        _step(rng, teams, elections)
+    for _ in range(4):  # four in one bucket, spread over three days
+        teams[0].election(stage="submitted", decisions=Decision.REUNIFY)
+    figures.figures_rebuild()
+    expected = _snapshot()
+    expected_kept = dict(ElectionFigures.objects.values_list("election_id", "buckets"))
+    as_of = figures.figures_as_of()
+    _as_kept_per_day()
+    assert AuditFigure.objects.filter(metric="submitted").count() > len(
+        [b for b in expected if b[2] == "submitted"]
+    )
+    migration = importlib.import_module("elections.migrations.0017_audit_figures_by_month")
+    migration.by_month(apps, SimpleNamespace(connection=connection))
+    assert _snapshot() == expected
+    assert dict(ElectionFigures.objects.values_list("election_id", "buckets")) == expected_kept
+    assert figures.figures_as_of() == as_of

@@ -284,6 +284,28 @@ def test_beyond_a_thousand_matches_the_count_says_more_than(client, auditor, wor
     assert "Más de 5 elecciones" in spanish
 
 
+def test_every_page_of_a_search_says_the_same_count_as_its_first(
+    client, auditor, world, monkeypatch
+):
+    from elections.audit import keyset
+
+    client.force_login(auditor)
+    monkeypatch.setattr(views_audit, "PAGE_SIZE", 3)
+    for cap, heading in ((1000, "8 elections"), (5, "More than 5 elections")):
+        monkeypatch.setattr(keyset, "CAP", cap)
+        monkeypatch.setattr(views_audit.keyset, "CAP", cap)
+        response = search(client)
+        pages = [response]
+        while response.context["page"].has_next:
+            response = search(client, after=response.context["page"].next_cursor)
+            pages.append(response)
+        response = search(client, before=response.context["page"].previous_cursor)
+        pages.append(response)
+        assert len(pages) == 4, cap
+        for page in pages:
+            assert heading in page.content.decode(), cap
+
+
 def test_the_list_shows_flags_status_and_office(client, auditor, world):
     client.force_login(auditor)
     html = search(client).content.decode()
@@ -344,7 +366,7 @@ def test_the_csv_has_the_same_columns_and_rows_as_the_list(client, auditor, worl
     assert "attachment;" in response["Content-Disposition"]
     rows = read_csv(response)
     assert rows[0] == page.context["columns"]
-    assert [row[0] for row in rows[1:]] == [r["cells"][0] for r in page.context["rows"]]
+    assert [row[0] for row in rows[1:]] == [r["election"].reference for r in page.context["rows"]]
     old = next(row for row in rows[1:] if row[1] == str(world["old"].pk))
     assert old[7] == Status.SUPERSEDED.label
     assert old[10].endswith("+00:00")  # UTC, ISO 8601

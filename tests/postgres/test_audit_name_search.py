@@ -6,7 +6,7 @@ from django.db import connection
 from django.urls import reverse
 
 from elections.audit.forms import AuditFilters
-from elections.audit.selectors import audit_election_search
+from elections.audit.selectors import audit_election_matches, audit_election_search
 from tests.audit_helpers import el_paso, make_audit_user, without_sealing
 from tests.factories import ChildDataFactory, ParentFactory
 
@@ -48,3 +48,18 @@ def test_the_name_search_reads_the_trigram_indexes_on_the_folded_names(db):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "audit_parent_search_name_trgm_idx" in plan, plan
     assert "audit_child_search_name_trgm_idx" in plan, plan
+
+
+def test_a_name_search_finds_its_elections_from_the_indexes_of_parents_and_children(db):
+    # The matches of a common surname are thousands at 100,000 elections: each is read from an
+    # index that holds the election's id and sort key (a parent's elections) or the elections
+    # covering a child, never by reading every election or every child covered.
+    matches = audit_election_matches(filters=AuditFilters(name="Benítez"))
+    sql, params = matches.values("pk", "created_at").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using election_parent_key_idx" in plan, plan
+    assert "Index Only Scan using election_child_by_child_idx" in plan, plan
