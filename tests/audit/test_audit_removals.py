@@ -8,7 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from elections import undocumented
 from elections.constants import Decision
@@ -42,7 +42,8 @@ def removed(parent, *, office, children=()):
     return record_removal(
         data=RemovalData(
             a_number=parent.a_number,
-            removed_on=today(),
+            # The office's own today: San Antonio's date is not El Paso's for an hour a day.
+            removed_on=timezone.localdate(timezone=office.tz),
             office_code=office.code,
             children_removed=[child.a_number for child in children],
         ),
