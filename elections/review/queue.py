@@ -112,7 +112,7 @@ class _Words:
 
     def __init__(self):
         self.now = timezone.now()
-        self.status = {value: str(label) for value, label in Status.choices}
+        self.status_labels = {value: str(label) for value, label in Status.choices}
         self.decision = {value: str(label) for value, label in Decision.choices}
         self.decision[None] = self.decision[""] = gettext("no election recorded")
         self.delivery = {value: str(label) for value, label in DeliveryMode.choices}
@@ -152,7 +152,7 @@ class _Words:
         return QueueRow(
             id=values["id"],
             status=status,
-            status_label=self.status.get(status, status),
+            status_label=self.status_labels.get(status, status),
             submitted=self.submitted
             % {"when": local_time(submitted_at, values["office__time_zone"])}
             if submitted_at
