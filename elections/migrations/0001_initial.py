@@ -10,6 +10,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -18,1871 +19,560 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Facility",
+            name='Facility',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
             ],
             options={
-                "verbose_name": "detention facility",
-                "verbose_name_plural": "detention facilities",
-                "ordering": ["name"],
+                'verbose_name': 'detention facility',
+                'verbose_name_plural': 'detention facilities',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="FieldOffice",
+            name='FieldOffice',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.CharField(max_length=8, unique=True, verbose_name="code")),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                (
-                    "time_zone",
-                    models.CharField(
-                        max_length=64,
-                        validators=[elections.models.records.validate_time_zone],
-                        verbose_name="time zone",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(max_length=8, unique=True, verbose_name='code')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('time_zone', models.CharField(max_length=64, validators=[elections.models.records.validate_time_zone], verbose_name='time zone')),
             ],
             options={
-                "verbose_name": "field office",
-                "verbose_name_plural": "field offices",
-                "ordering": ["name"],
+                'verbose_name': 'field office',
+                'verbose_name_plural': 'field offices',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Child",
+            name='Child',
             fields=[
-                (
-                    "id",
-                    models.UUIDField(
-                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
-                    ),
-                ),
-                (
-                    "a_number",
-                    models.CharField(
-                        blank=True,
-                        max_length=10,
-                        null=True,
-                        unique=True,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^A\\d{9}$",
-                                "An A-number is stored as the letter A followed by nine digits.",
-                            )
-                        ],
-                        verbose_name="A-number",
-                    ),
-                ),
-                ("full_name", models.CharField(max_length=200, verbose_name="full name")),
-                ("date_of_birth", models.DateField(verbose_name="date of birth")),
-                (
-                    "location_kind",
-                    models.CharField(
-                        choices=[
-                            ("orr_shelter", "ORR shelter"),
-                            ("orr_foster", "ORR foster care"),
-                            ("sponsor", "With a sponsor"),
-                            ("family_center", "Family residential center"),
-                            ("other", "Other"),
-                        ],
-                        max_length=16,
-                        verbose_name="where the child is held",
-                    ),
-                ),
-                (
-                    "location_name",
-                    models.CharField(max_length=200, verbose_name="name and city of the placement"),
-                ),
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ('a_number', models.CharField(blank=True, max_length=10, null=True, unique=True, validators=[django.core.validators.RegexValidator('^A\\d{9}$', 'An A-number is stored as the letter A followed by nine digits.')], verbose_name='A-number')),
+                ('full_name', models.CharField(max_length=200, verbose_name='full name')),
+                ('date_of_birth', models.DateField(verbose_name='date of birth')),
+                ('location_kind', models.CharField(choices=[('orr_shelter', 'ORR shelter'), ('orr_foster', 'ORR foster care'), ('sponsor', 'With a sponsor'), ('family_center', 'Family residential center'), ('other', 'Other')], max_length=16, verbose_name='where the child is held')),
+                ('location_name', models.CharField(max_length=200, verbose_name='name and city of the placement')),
             ],
             options={
-                "verbose_name": "child",
-                "verbose_name_plural": "children",
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("a_number__isnull", True),
-                            ("a_number__regex", "^A\\d{9}$"),
-                            _connector="OR",
-                        ),
-                        name="child_a_number_normalised",
-                    )
-                ],
+                'verbose_name': 'child',
+                'verbose_name_plural': 'children',
+                'constraints': [models.CheckConstraint(condition=models.Q(('a_number__isnull', True), ('a_number__regex', '^A\\d{9}$'), _connector='OR'), name='child_a_number_normalised')],
             },
         ),
         migrations.CreateModel(
-            name="Election",
+            name='Election',
             fields=[
-                (
-                    "id",
-                    models.UUIDField(
-                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("submitted", "Awaiting approval"),
-                            ("returned", "Returned for correction"),
-                            ("approved", "Approved"),
-                            ("superseded", "Superseded"),
-                            ("void", "Void"),
-                        ],
-                        default="draft",
-                        editable=False,
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last changed")),
-                (
-                    "identity_method",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("fingerprints", "Fingerprints matched the detention record"),
-                            ("photo_id", "Photo identity document"),
-                            ("booking_photo", "Booking photograph and detention record"),
-                            ("consular_document", "Consular or travel document"),
-                        ],
-                        max_length=24,
-                        verbose_name="how identity was verified",
-                    ),
-                ),
-                (
-                    "identity_document",
-                    models.CharField(
-                        blank=True, max_length=200, verbose_name="document or record checked"
-                    ),
-                ),
-                (
-                    "identity_verified_at",
-                    models.DateTimeField(
-                        blank=True, null=True, verbose_name="identity verified at"
-                    ),
-                ),
-                (
-                    "notice_language",
-                    models.CharField(blank=True, max_length=8, verbose_name="notice language"),
-                ),
-                (
-                    "delivery_mode",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("parent_read", "The parent read the notice"),
-                            ("officer_read", "The officer read the notice aloud"),
-                            ("interpreter_in_person", "An interpreter in the room"),
-                            ("interpreter_telephone", "An interpreter by telephone"),
-                        ],
-                        max_length=24,
-                        verbose_name="how the notice was delivered",
-                    ),
-                ),
-                (
-                    "notice_delivered_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="notice delivered at"),
-                ),
-                (
-                    "legal_contact_given",
-                    models.TextField(blank=True, verbose_name="legal contact given to the parent"),
-                ),
-                (
-                    "submitted_at",
-                    models.DateTimeField(
-                        blank=True, editable=False, null=True, verbose_name="submitted"
-                    ),
-                ),
-                (
-                    "returned_at",
-                    models.DateTimeField(
-                        blank=True, editable=False, null=True, verbose_name="returned"
-                    ),
-                ),
-                (
-                    "return_reason",
-                    models.TextField(blank=True, editable=False, verbose_name="reason for return"),
-                ),
-                (
-                    "approved_at",
-                    models.DateTimeField(
-                        blank=True, editable=False, null=True, verbose_name="approved"
-                    ),
-                ),
-                (
-                    "voided_at",
-                    models.DateTimeField(
-                        blank=True, editable=False, null=True, verbose_name="voided"
-                    ),
-                ),
-                (
-                    "void_reason",
-                    models.TextField(blank=True, editable=False, verbose_name="reason for voiding"),
-                ),
-                (
-                    "approved_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "identity_verified_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="identity verified by",
-                    ),
-                ),
-                (
-                    "presented_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="presented_elections",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="presenting officer",
-                    ),
-                ),
-                (
-                    "returned_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "submitted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "supersedes",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="superseded_by",
-                        to="elections.election",
-                        verbose_name="replaces election",
-                    ),
-                ),
-                (
-                    "voided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "witness",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="witnessed_elections",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="witness",
-                    ),
-                ),
-                (
-                    "facility",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="elections",
-                        to="elections.facility",
-                        verbose_name="detention facility",
-                    ),
-                ),
-                (
-                    "office",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="elections",
-                        to="elections.fieldoffice",
-                        verbose_name="office",
-                    ),
-                ),
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Awaiting approval'), ('returned', 'Returned for correction'), ('approved', 'Approved'), ('superseded', 'Superseded'), ('void', 'Void')], default='draft', editable=False, max_length=16, verbose_name='status')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last changed')),
+                ('identity_method', models.CharField(blank=True, choices=[('fingerprints', 'Fingerprints matched the detention record'), ('photo_id', 'Photo identity document'), ('booking_photo', 'Booking photograph and detention record'), ('consular_document', 'Consular or travel document')], max_length=24, verbose_name='how identity was verified')),
+                ('identity_document', models.CharField(blank=True, max_length=200, verbose_name='document or record checked')),
+                ('identity_verified_at', models.DateTimeField(blank=True, null=True, verbose_name='identity verified at')),
+                ('notice_language', models.CharField(blank=True, max_length=8, verbose_name='notice language')),
+                ('delivery_mode', models.CharField(blank=True, choices=[('parent_read', 'The parent read the notice'), ('officer_read', 'The officer read the notice aloud'), ('interpreter_in_person', 'An interpreter in the room'), ('interpreter_telephone', 'An interpreter by telephone')], max_length=24, verbose_name='how the notice was delivered')),
+                ('notice_delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='notice delivered at')),
+                ('legal_contact_given', models.TextField(blank=True, verbose_name='legal contact given to the parent')),
+                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='submitted')),
+                ('returned_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='returned')),
+                ('return_reason', models.TextField(blank=True, editable=False, verbose_name='reason for return')),
+                ('approved_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='approved')),
+                ('voided_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='voided')),
+                ('void_reason', models.TextField(blank=True, editable=False, verbose_name='reason for voiding')),
+                ('approved_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('identity_verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='identity verified by')),
+                ('presented_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='presented_elections', to=settings.AUTH_USER_MODEL, verbose_name='presenting officer')),
+                ('returned_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('submitted_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='elections.election', verbose_name='replaces election')),
+                ('voided_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('witness', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='witnessed_elections', to=settings.AUTH_USER_MODEL, verbose_name='witness')),
+                ('facility', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='elections', to='elections.facility', verbose_name='detention facility')),
+                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='elections', to='elections.fieldoffice', verbose_name='office')),
             ],
             options={
-                "verbose_name": "election",
-                "verbose_name_plural": "elections",
-                "ordering": ["-created_at"],
+                'verbose_name': 'election',
+                'verbose_name_plural': 'elections',
+                'ordering': ['-created_at'],
             },
         ),
         migrations.AddField(
-            model_name="facility",
-            name="office",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="facilities",
-                to="elections.fieldoffice",
-                verbose_name="office",
-            ),
+            model_name='facility',
+            name='office',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='facilities', to='elections.fieldoffice', verbose_name='office'),
         ),
         migrations.CreateModel(
-            name="HistoricalChild",
+            name='HistoricalChild',
             fields=[
-                ("id", models.UUIDField(db_index=True, default=uuid.uuid4, editable=False)),
-                (
-                    "a_number",
-                    models.CharField(
-                        blank=True,
-                        db_index=True,
-                        max_length=10,
-                        null=True,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^A\\d{9}$",
-                                "An A-number is stored as the letter A followed by nine digits.",
-                            )
-                        ],
-                        verbose_name="A-number",
-                    ),
-                ),
-                ("full_name", models.CharField(max_length=200, verbose_name="full name")),
-                ("date_of_birth", models.DateField(verbose_name="date of birth")),
-                (
-                    "location_kind",
-                    models.CharField(
-                        choices=[
-                            ("orr_shelter", "ORR shelter"),
-                            ("orr_foster", "ORR foster care"),
-                            ("sponsor", "With a sponsor"),
-                            ("family_center", "Family residential center"),
-                            ("other", "Other"),
-                        ],
-                        max_length=16,
-                        verbose_name="where the child is held",
-                    ),
-                ),
-                (
-                    "location_name",
-                    models.CharField(max_length=200, verbose_name="name and city of the placement"),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False)),
+                ('a_number', models.CharField(blank=True, db_index=True, max_length=10, null=True, validators=[django.core.validators.RegexValidator('^A\\d{9}$', 'An A-number is stored as the letter A followed by nine digits.')], verbose_name='A-number')),
+                ('full_name', models.CharField(max_length=200, verbose_name='full name')),
+                ('date_of_birth', models.DateField(verbose_name='date of birth')),
+                ('location_kind', models.CharField(choices=[('orr_shelter', 'ORR shelter'), ('orr_foster', 'ORR foster care'), ('sponsor', 'With a sponsor'), ('family_center', 'Family residential center'), ('other', 'Other')], max_length=16, verbose_name='where the child is held')),
+                ('location_name', models.CharField(max_length=200, verbose_name='name and city of the placement')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical child",
-                "verbose_name_plural": "historical children",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical child',
+                'verbose_name_plural': 'historical children',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalElectionChild",
+            name='HistoricalElectionChild',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "decision",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("reunify", "Take my child with me"),
-                            ("waive", "Leave my child in the United States"),
-                            ("consult", "Speak with a lawyer before deciding"),
-                        ],
-                        max_length=8,
-                        null=True,
-                        verbose_name="decision",
-                    ),
-                ),
-                (
-                    "decided_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="elections.child",
-                    ),
-                ),
-                (
-                    "election",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="elections.election",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('decision', models.CharField(blank=True, choices=[('reunify', 'Take my child with me'), ('waive', 'Leave my child in the United States'), ('consult', 'Speak with a lawyer before deciding')], max_length=8, null=True, verbose_name='decision')),
+                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
+                ('position', models.PositiveSmallIntegerField(default=0)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='elections.child')),
+                ('election', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='elections.election')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical child covered",
-                "verbose_name_plural": "historical children covered",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical child covered',
+                'verbose_name_plural': 'historical children covered',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalFacility",
+            name='HistoricalFacility',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "office",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="elections.fieldoffice",
-                        verbose_name="office",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('office', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='elections.fieldoffice', verbose_name='office')),
             ],
             options={
-                "verbose_name": "historical detention facility",
-                "verbose_name_plural": "historical detention facilities",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical detention facility',
+                'verbose_name_plural': 'historical detention facilities',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalFieldOffice",
+            name='HistoricalFieldOffice',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.CharField(db_index=True, max_length=8, verbose_name="code")),
-                ("name", models.CharField(max_length=200, verbose_name="name")),
-                (
-                    "time_zone",
-                    models.CharField(
-                        max_length=64,
-                        validators=[elections.models.records.validate_time_zone],
-                        verbose_name="time zone",
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('code', models.CharField(db_index=True, max_length=8, verbose_name='code')),
+                ('name', models.CharField(max_length=200, verbose_name='name')),
+                ('time_zone', models.CharField(max_length=64, validators=[elections.models.records.validate_time_zone], verbose_name='time zone')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical field office",
-                "verbose_name_plural": "historical field offices",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical field office',
+                'verbose_name_plural': 'historical field offices',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalInterpreter",
+            name='HistoricalInterpreter',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "full_name",
-                    models.CharField(max_length=200, verbose_name="interpreter's full name"),
-                ),
-                (
-                    "id_or_employer",
-                    models.CharField(
-                        max_length=200, verbose_name="interpreter ID number or employer"
-                    ),
-                ),
-                (
-                    "language",
-                    models.CharField(max_length=8, verbose_name="language interpreted into"),
-                ),
-                (
-                    "operator_id",
-                    models.CharField(
-                        blank=True, max_length=64, verbose_name="telephone operator ID"
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "election",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="elections.election",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('full_name', models.CharField(max_length=200, verbose_name="interpreter's full name")),
+                ('id_or_employer', models.CharField(max_length=200, verbose_name='interpreter ID number or employer')),
+                ('language', models.CharField(max_length=8, verbose_name='language interpreted into')),
+                ('operator_id', models.CharField(blank=True, max_length=64, verbose_name='telephone operator ID')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('election', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='elections.election')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical interpreter",
-                "verbose_name_plural": "historical interpreters",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical interpreter',
+                'verbose_name_plural': 'historical interpreters',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalNoticeVersion",
+            name='HistoricalNoticeVersion',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                ("language", models.CharField(max_length=8, verbose_name="language")),
-                ("version", models.CharField(max_length=40, verbose_name="version")),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("body", models.TextField(verbose_name="notice text")),
-                (
-                    "option_reunify",
-                    models.TextField(verbose_name="text of the option to take the child"),
-                ),
-                (
-                    "option_waive",
-                    models.TextField(verbose_name="text of the option to leave the child"),
-                ),
-                (
-                    "option_consult",
-                    models.TextField(verbose_name="text of the option to speak with a lawyer"),
-                ),
-                ("legal_help", models.TextField(verbose_name="how to reach legal help")),
-                (
-                    "sha256",
-                    models.CharField(
-                        editable=False, max_length=64, verbose_name="SHA-256 of the content"
-                    ),
-                ),
-                (
-                    "is_current",
-                    models.BooleanField(default=True, verbose_name="offered for new elections"),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                (
-                    "first_shown_at",
-                    models.DateTimeField(
-                        editable=False, null=True, verbose_name="first shown to a parent"
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('language', models.CharField(max_length=8, verbose_name='language')),
+                ('version', models.CharField(max_length=40, verbose_name='version')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('body', models.TextField(verbose_name='notice text')),
+                ('option_reunify', models.TextField(verbose_name='text of the option to take the child')),
+                ('option_waive', models.TextField(verbose_name='text of the option to leave the child')),
+                ('option_consult', models.TextField(verbose_name='text of the option to speak with a lawyer')),
+                ('legal_help', models.TextField(verbose_name='how to reach legal help')),
+                ('sha256', models.CharField(editable=False, max_length=64, verbose_name='SHA-256 of the content')),
+                ('is_current', models.BooleanField(default=True, verbose_name='offered for new elections')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('first_shown_at', models.DateTimeField(editable=False, null=True, verbose_name='first shown to a parent')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical notice version",
-                "verbose_name_plural": "historical notice versions",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical notice version',
+                'verbose_name_plural': 'historical notice versions',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalParent",
+            name='HistoricalParent',
             fields=[
-                ("id", models.UUIDField(db_index=True, default=uuid.uuid4, editable=False)),
-                (
-                    "a_number",
-                    models.CharField(
-                        db_index=True,
-                        max_length=10,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^A\\d{9}$",
-                                "An A-number is stored as the letter A followed by nine digits.",
-                            )
-                        ],
-                        verbose_name="A-number",
-                    ),
-                ),
-                ("full_name", models.CharField(max_length=200, verbose_name="full name")),
-                ("date_of_birth", models.DateField(verbose_name="date of birth")),
-                (
-                    "country_of_citizenship",
-                    models.CharField(max_length=2, verbose_name="country of citizenship"),
-                ),
-                (
-                    "primary_language",
-                    models.CharField(max_length=8, verbose_name="primary language"),
-                ),
-                ("created_at", models.DateTimeField(blank=True, editable=False)),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False)),
+                ('a_number', models.CharField(db_index=True, max_length=10, validators=[django.core.validators.RegexValidator('^A\\d{9}$', 'An A-number is stored as the letter A followed by nine digits.')], verbose_name='A-number')),
+                ('full_name', models.CharField(max_length=200, verbose_name='full name')),
+                ('date_of_birth', models.DateField(verbose_name='date of birth')),
+                ('country_of_citizenship', models.CharField(max_length=2, verbose_name='country of citizenship')),
+                ('primary_language', models.CharField(max_length=8, verbose_name='primary language')),
+                ('created_at', models.DateTimeField(blank=True, editable=False)),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical parent",
-                "verbose_name_plural": "historical parents",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical parent',
+                'verbose_name_plural': 'historical parents',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalSignature",
+            name='HistoricalSignature',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("parent", "Parent"),
-                            ("interpreter", "Interpreter"),
-                            ("witness", "Witness"),
-                            ("officer", "Presenting officer"),
-                        ],
-                        max_length=16,
-                        verbose_name="role",
-                    ),
-                ),
-                (
-                    "method",
-                    models.CharField(
-                        choices=[
-                            ("drawn", "Signed on the tablet"),
-                            ("mark", "Made a mark, witnessed"),
-                            ("refused", "Refused to sign"),
-                            ("unable", "Unable to sign"),
-                            ("telephone", "Attested by telephone"),
-                        ],
-                        max_length=16,
-                        verbose_name="how",
-                    ),
-                ),
-                ("printed_name", models.CharField(max_length=200, verbose_name="printed name")),
-                ("image_sha256", models.CharField(blank=True, max_length=64)),
-                (
-                    "password_confirmed",
-                    models.BooleanField(default=False, verbose_name="confirmed with password"),
-                ),
-                ("reason", models.TextField(blank=True, verbose_name="reason")),
-                ("meaning", models.TextField(verbose_name="what this signature means")),
-                (
-                    "meaning_translated",
-                    models.TextField(
-                        blank=True, verbose_name="what this signature means, as shown"
-                    ),
-                ),
-                ("signed_at", models.DateTimeField(verbose_name="signed at")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "election",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="elections.election",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "signer",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="signed in as",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('role', models.CharField(choices=[('parent', 'Parent'), ('interpreter', 'Interpreter'), ('witness', 'Witness'), ('officer', 'Presenting officer')], max_length=16, verbose_name='role')),
+                ('method', models.CharField(choices=[('drawn', 'Signed on the tablet'), ('mark', 'Made a mark, witnessed'), ('refused', 'Refused to sign'), ('unable', 'Unable to sign'), ('telephone', 'Attested by telephone')], max_length=16, verbose_name='how')),
+                ('printed_name', models.CharField(max_length=200, verbose_name='printed name')),
+                ('image_sha256', models.CharField(blank=True, max_length=64)),
+                ('password_confirmed', models.BooleanField(default=False, verbose_name='confirmed with password')),
+                ('reason', models.TextField(blank=True, verbose_name='reason')),
+                ('meaning', models.TextField(verbose_name='what this signature means')),
+                ('meaning_translated', models.TextField(blank=True, verbose_name='what this signature means, as shown')),
+                ('signed_at', models.DateTimeField(verbose_name='signed at')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('election', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='elections.election')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('signer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='signed in as')),
             ],
             options={
-                "verbose_name": "historical signature",
-                "verbose_name_plural": "historical signatures",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical signature',
+                'verbose_name_plural': 'historical signatures',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalStaffProfile",
+            name='HistoricalStaffProfile',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("officer", "Officer"),
-                            ("supervisor", "Supervisor"),
-                            ("auditor", "Auditor"),
-                        ],
-                        max_length=16,
-                        verbose_name="role",
-                    ),
-                ),
-                ("job_title", models.CharField(max_length=120, verbose_name="job title")),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "office",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="elections.fieldoffice",
-                        verbose_name="field office",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('role', models.CharField(choices=[('officer', 'Officer'), ('supervisor', 'Supervisor'), ('auditor', 'Auditor')], max_length=16, verbose_name='role')),
+                ('job_title', models.CharField(max_length=120, verbose_name='job title')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('office', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='elections.fieldoffice', verbose_name='field office')),
+                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "historical staff profile",
-                "verbose_name_plural": "historical staff profiles",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical staff profile',
+                'verbose_name_plural': 'historical staff profiles',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="Interpreter",
+            name='Interpreter',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "full_name",
-                    models.CharField(max_length=200, verbose_name="interpreter's full name"),
-                ),
-                (
-                    "id_or_employer",
-                    models.CharField(
-                        max_length=200, verbose_name="interpreter ID number or employer"
-                    ),
-                ),
-                (
-                    "language",
-                    models.CharField(max_length=8, verbose_name="language interpreted into"),
-                ),
-                (
-                    "operator_id",
-                    models.CharField(
-                        blank=True, max_length=64, verbose_name="telephone operator ID"
-                    ),
-                ),
-                (
-                    "election",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="interpreter",
-                        to="elections.election",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('full_name', models.CharField(max_length=200, verbose_name="interpreter's full name")),
+                ('id_or_employer', models.CharField(max_length=200, verbose_name='interpreter ID number or employer')),
+                ('language', models.CharField(max_length=8, verbose_name='language interpreted into')),
+                ('operator_id', models.CharField(blank=True, max_length=64, verbose_name='telephone operator ID')),
+                ('election', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='interpreter', to='elections.election')),
             ],
             options={
-                "verbose_name": "interpreter",
-                "verbose_name_plural": "interpreters",
+                'verbose_name': 'interpreter',
+                'verbose_name_plural': 'interpreters',
             },
         ),
         migrations.CreateModel(
-            name="NoticeVersion",
+            name='NoticeVersion',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("language", models.CharField(max_length=8, verbose_name="language")),
-                ("version", models.CharField(max_length=40, verbose_name="version")),
-                ("title", models.CharField(max_length=200, verbose_name="title")),
-                ("body", models.TextField(verbose_name="notice text")),
-                (
-                    "option_reunify",
-                    models.TextField(verbose_name="text of the option to take the child"),
-                ),
-                (
-                    "option_waive",
-                    models.TextField(verbose_name="text of the option to leave the child"),
-                ),
-                (
-                    "option_consult",
-                    models.TextField(verbose_name="text of the option to speak with a lawyer"),
-                ),
-                ("legal_help", models.TextField(verbose_name="how to reach legal help")),
-                (
-                    "sha256",
-                    models.CharField(
-                        editable=False, max_length=64, verbose_name="SHA-256 of the content"
-                    ),
-                ),
-                (
-                    "is_current",
-                    models.BooleanField(default=True, verbose_name="offered for new elections"),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "first_shown_at",
-                    models.DateTimeField(
-                        editable=False, null=True, verbose_name="first shown to a parent"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('language', models.CharField(max_length=8, verbose_name='language')),
+                ('version', models.CharField(max_length=40, verbose_name='version')),
+                ('title', models.CharField(max_length=200, verbose_name='title')),
+                ('body', models.TextField(verbose_name='notice text')),
+                ('option_reunify', models.TextField(verbose_name='text of the option to take the child')),
+                ('option_waive', models.TextField(verbose_name='text of the option to leave the child')),
+                ('option_consult', models.TextField(verbose_name='text of the option to speak with a lawyer')),
+                ('legal_help', models.TextField(verbose_name='how to reach legal help')),
+                ('sha256', models.CharField(editable=False, max_length=64, verbose_name='SHA-256 of the content')),
+                ('is_current', models.BooleanField(default=True, verbose_name='offered for new elections')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('first_shown_at', models.DateTimeField(editable=False, null=True, verbose_name='first shown to a parent')),
             ],
             options={
-                "verbose_name": "notice version",
-                "verbose_name_plural": "notice versions",
-                "ordering": ["language", "-created_at"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("language", "version"), name="notice_version_unique"
-                    )
-                ],
+                'verbose_name': 'notice version',
+                'verbose_name_plural': 'notice versions',
+                'ordering': ['language', '-created_at'],
+                'constraints': [models.UniqueConstraint(fields=('language', 'version'), name='notice_version_unique')],
             },
         ),
         migrations.AddField(
-            model_name="election",
-            name="notice_version",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="elections.noticeversion",
-                verbose_name="notice shown",
-            ),
+            model_name='election',
+            name='notice_version',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='elections.noticeversion', verbose_name='notice shown'),
         ),
         migrations.AddField(
-            model_name="election",
-            name="notice_version_en",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="elections.noticeversion",
-                verbose_name="English notice shown beside it",
-            ),
+            model_name='election',
+            name='notice_version_en',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='elections.noticeversion', verbose_name='English notice shown beside it'),
         ),
         migrations.CreateModel(
-            name="Parent",
+            name='Parent',
             fields=[
-                (
-                    "id",
-                    models.UUIDField(
-                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
-                    ),
-                ),
-                (
-                    "a_number",
-                    models.CharField(
-                        max_length=10,
-                        unique=True,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^A\\d{9}$",
-                                "An A-number is stored as the letter A followed by nine digits.",
-                            )
-                        ],
-                        verbose_name="A-number",
-                    ),
-                ),
-                ("full_name", models.CharField(max_length=200, verbose_name="full name")),
-                ("date_of_birth", models.DateField(verbose_name="date of birth")),
-                (
-                    "country_of_citizenship",
-                    models.CharField(max_length=2, verbose_name="country of citizenship"),
-                ),
-                (
-                    "primary_language",
-                    models.CharField(max_length=8, verbose_name="primary language"),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ('a_number', models.CharField(max_length=10, unique=True, validators=[django.core.validators.RegexValidator('^A\\d{9}$', 'An A-number is stored as the letter A followed by nine digits.')], verbose_name='A-number')),
+                ('full_name', models.CharField(max_length=200, verbose_name='full name')),
+                ('date_of_birth', models.DateField(verbose_name='date of birth')),
+                ('country_of_citizenship', models.CharField(max_length=2, verbose_name='country of citizenship')),
+                ('primary_language', models.CharField(max_length=8, verbose_name='primary language')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                "verbose_name": "parent",
-                "verbose_name_plural": "parents",
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("a_number__regex", "^A\\d{9}$")),
-                        name="parent_a_number_normalised",
-                    )
-                ],
+                'verbose_name': 'parent',
+                'verbose_name_plural': 'parents',
+                'constraints': [models.CheckConstraint(condition=models.Q(('a_number__regex', '^A\\d{9}$')), name='parent_a_number_normalised')],
             },
         ),
         migrations.CreateModel(
-            name="HistoricalParentChild",
+            name='HistoricalParentChild',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "relationship",
-                    models.CharField(
-                        choices=[
-                            ("mother", "Mother"),
-                            ("father", "Father"),
-                            ("legal_guardian", "Legal guardian"),
-                        ],
-                        max_length=16,
-                        verbose_name="relationship to the parent",
-                    ),
-                ),
-                (
-                    "evidence",
-                    models.CharField(
-                        choices=[
-                            ("birth_certificate", "Birth certificate"),
-                            ("dna", "DNA test"),
-                            ("orr_record", "Office of Refugee Resettlement case file"),
-                            ("statements", "Consistent statements of parent and child"),
-                            ("not_verified", "Not yet verified"),
-                        ],
-                        max_length=24,
-                        verbose_name="how the relationship was verified",
-                    ),
-                ),
-                (
-                    "evidence_note",
-                    models.CharField(
-                        blank=True, max_length=300, verbose_name="verification details"
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="elections.child",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="elections.parent",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('relationship', models.CharField(choices=[('mother', 'Mother'), ('father', 'Father'), ('legal_guardian', 'Legal guardian')], max_length=16, verbose_name='relationship to the parent')),
+                ('evidence', models.CharField(choices=[('birth_certificate', 'Birth certificate'), ('dna', 'DNA test'), ('orr_record', 'Office of Refugee Resettlement case file'), ('statements', 'Consistent statements of parent and child'), ('not_verified', 'Not yet verified')], max_length=24, verbose_name='how the relationship was verified')),
+                ('evidence_note', models.CharField(blank=True, max_length=300, verbose_name='verification details')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='elections.child')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='elections.parent')),
             ],
             options={
-                "verbose_name": "historical parent and child",
-                "verbose_name_plural": "historical parents and children",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical parent and child',
+                'verbose_name_plural': 'historical parents and children',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="HistoricalElection",
+            name='HistoricalElection',
             fields=[
-                ("id", models.UUIDField(db_index=True, default=uuid.uuid4, editable=False)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("submitted", "Awaiting approval"),
-                            ("returned", "Returned for correction"),
-                            ("approved", "Approved"),
-                            ("superseded", "Superseded"),
-                            ("void", "Void"),
-                        ],
-                        default="draft",
-                        editable=False,
-                        max_length=16,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(blank=True, editable=False, verbose_name="created"),
-                ),
-                (
-                    "updated_at",
-                    models.DateTimeField(blank=True, editable=False, verbose_name="last changed"),
-                ),
-                (
-                    "identity_method",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("fingerprints", "Fingerprints matched the detention record"),
-                            ("photo_id", "Photo identity document"),
-                            ("booking_photo", "Booking photograph and detention record"),
-                            ("consular_document", "Consular or travel document"),
-                        ],
-                        max_length=24,
-                        verbose_name="how identity was verified",
-                    ),
-                ),
-                (
-                    "identity_document",
-                    models.CharField(
-                        blank=True, max_length=200, verbose_name="document or record checked"
-                    ),
-                ),
-                (
-                    "identity_verified_at",
-                    models.DateTimeField(
-                        blank=True, null=True, verbose_name="identity verified at"
-                    ),
-                ),
-                (
-                    "notice_language",
-                    models.CharField(blank=True, max_length=8, verbose_name="notice language"),
-                ),
-                (
-                    "delivery_mode",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("parent_read", "The parent read the notice"),
-                            ("officer_read", "The officer read the notice aloud"),
-                            ("interpreter_in_person", "An interpreter in the room"),
-                            ("interpreter_telephone", "An interpreter by telephone"),
-                        ],
-                        max_length=24,
-                        verbose_name="how the notice was delivered",
-                    ),
-                ),
-                (
-                    "notice_delivered_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="notice delivered at"),
-                ),
-                (
-                    "legal_contact_given",
-                    models.TextField(blank=True, verbose_name="legal contact given to the parent"),
-                ),
-                (
-                    "submitted_at",
-                    models.DateTimeField(
-                        blank=True, editable=False, null=True, verbose_name="submitted"
-                    ),
-                ),
-                (
-                    "returned_at",
-                    models.DateTimeField(
-                        blank=True, editable=False, null=True, verbose_name="returned"
-                    ),
-                ),
-                (
-                    "return_reason",
-                    models.TextField(blank=True, editable=False, verbose_name="reason for return"),
-                ),
-                (
-                    "approved_at",
-                    models.DateTimeField(
-                        blank=True, editable=False, null=True, verbose_name="approved"
-                    ),
-                ),
-                (
-                    "voided_at",
-                    models.DateTimeField(
-                        blank=True, editable=False, null=True, verbose_name="voided"
-                    ),
-                ),
-                (
-                    "void_reason",
-                    models.TextField(blank=True, editable=False, verbose_name="reason for voiding"),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "approved_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "facility",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="elections.facility",
-                        verbose_name="detention facility",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "identity_verified_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="identity verified by",
-                    ),
-                ),
-                (
-                    "office",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="elections.fieldoffice",
-                        verbose_name="office",
-                    ),
-                ),
-                (
-                    "presented_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="presenting officer",
-                    ),
-                ),
-                (
-                    "returned_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "submitted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "supersedes",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="elections.election",
-                        verbose_name="replaces election",
-                    ),
-                ),
-                (
-                    "voided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "witness",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="witness",
-                    ),
-                ),
-                (
-                    "notice_version",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="elections.noticeversion",
-                        verbose_name="notice shown",
-                    ),
-                ),
-                (
-                    "notice_version_en",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="elections.noticeversion",
-                        verbose_name="English notice shown beside it",
-                    ),
-                ),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="elections.parent",
-                        verbose_name="parent",
-                    ),
-                ),
+                ('id', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False)),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Awaiting approval'), ('returned', 'Returned for correction'), ('approved', 'Approved'), ('superseded', 'Superseded'), ('void', 'Void')], default='draft', editable=False, max_length=16, verbose_name='status')),
+                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created')),
+                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='last changed')),
+                ('identity_method', models.CharField(blank=True, choices=[('fingerprints', 'Fingerprints matched the detention record'), ('photo_id', 'Photo identity document'), ('booking_photo', 'Booking photograph and detention record'), ('consular_document', 'Consular or travel document')], max_length=24, verbose_name='how identity was verified')),
+                ('identity_document', models.CharField(blank=True, max_length=200, verbose_name='document or record checked')),
+                ('identity_verified_at', models.DateTimeField(blank=True, null=True, verbose_name='identity verified at')),
+                ('notice_language', models.CharField(blank=True, max_length=8, verbose_name='notice language')),
+                ('delivery_mode', models.CharField(blank=True, choices=[('parent_read', 'The parent read the notice'), ('officer_read', 'The officer read the notice aloud'), ('interpreter_in_person', 'An interpreter in the room'), ('interpreter_telephone', 'An interpreter by telephone')], max_length=24, verbose_name='how the notice was delivered')),
+                ('notice_delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='notice delivered at')),
+                ('legal_contact_given', models.TextField(blank=True, verbose_name='legal contact given to the parent')),
+                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='submitted')),
+                ('returned_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='returned')),
+                ('return_reason', models.TextField(blank=True, editable=False, verbose_name='reason for return')),
+                ('approved_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='approved')),
+                ('voided_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='voided')),
+                ('void_reason', models.TextField(blank=True, editable=False, verbose_name='reason for voiding')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('approved_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('facility', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='elections.facility', verbose_name='detention facility')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('identity_verified_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='identity verified by')),
+                ('office', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='elections.fieldoffice', verbose_name='office')),
+                ('presented_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='presenting officer')),
+                ('returned_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('submitted_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('supersedes', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='elections.election', verbose_name='replaces election')),
+                ('voided_by', models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('witness', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='witness')),
+                ('notice_version', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='elections.noticeversion', verbose_name='notice shown')),
+                ('notice_version_en', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='elections.noticeversion', verbose_name='English notice shown beside it')),
+                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='elections.parent', verbose_name='parent')),
             ],
             options={
-                "verbose_name": "historical election",
-                "verbose_name_plural": "historical elections",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical election',
+                'verbose_name_plural': 'historical elections',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name="election",
-            name="parent",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="elections",
-                to="elections.parent",
-                verbose_name="parent",
-            ),
+            model_name='election',
+            name='parent',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='elections', to='elections.parent', verbose_name='parent'),
         ),
         migrations.CreateModel(
-            name="ParentChild",
+            name='ParentChild',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "relationship",
-                    models.CharField(
-                        choices=[
-                            ("mother", "Mother"),
-                            ("father", "Father"),
-                            ("legal_guardian", "Legal guardian"),
-                        ],
-                        max_length=16,
-                        verbose_name="relationship to the parent",
-                    ),
-                ),
-                (
-                    "evidence",
-                    models.CharField(
-                        choices=[
-                            ("birth_certificate", "Birth certificate"),
-                            ("dna", "DNA test"),
-                            ("orr_record", "Office of Refugee Resettlement case file"),
-                            ("statements", "Consistent statements of parent and child"),
-                            ("not_verified", "Not yet verified"),
-                        ],
-                        max_length=24,
-                        verbose_name="how the relationship was verified",
-                    ),
-                ),
-                (
-                    "evidence_note",
-                    models.CharField(
-                        blank=True, max_length=300, verbose_name="verification details"
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="parent_links",
-                        to="elections.child",
-                    ),
-                ),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="child_links",
-                        to="elections.parent",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('relationship', models.CharField(choices=[('mother', 'Mother'), ('father', 'Father'), ('legal_guardian', 'Legal guardian')], max_length=16, verbose_name='relationship to the parent')),
+                ('evidence', models.CharField(choices=[('birth_certificate', 'Birth certificate'), ('dna', 'DNA test'), ('orr_record', 'Office of Refugee Resettlement case file'), ('statements', 'Consistent statements of parent and child'), ('not_verified', 'Not yet verified')], max_length=24, verbose_name='how the relationship was verified')),
+                ('evidence_note', models.CharField(blank=True, max_length=300, verbose_name='verification details')),
+                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parent_links', to='elections.child')),
+                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='child_links', to='elections.parent')),
             ],
             options={
-                "verbose_name": "parent and child",
-                "verbose_name_plural": "parents and children",
+                'verbose_name': 'parent and child',
+                'verbose_name_plural': 'parents and children',
             },
         ),
         migrations.CreateModel(
-            name="Signature",
+            name='Signature',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("parent", "Parent"),
-                            ("interpreter", "Interpreter"),
-                            ("witness", "Witness"),
-                            ("officer", "Presenting officer"),
-                        ],
-                        max_length=16,
-                        verbose_name="role",
-                    ),
-                ),
-                (
-                    "method",
-                    models.CharField(
-                        choices=[
-                            ("drawn", "Signed on the tablet"),
-                            ("mark", "Made a mark, witnessed"),
-                            ("refused", "Refused to sign"),
-                            ("unable", "Unable to sign"),
-                            ("telephone", "Attested by telephone"),
-                        ],
-                        max_length=16,
-                        verbose_name="how",
-                    ),
-                ),
-                ("printed_name", models.CharField(max_length=200, verbose_name="printed name")),
-                (
-                    "image",
-                    models.BinaryField(blank=True, null=True, verbose_name="signature image"),
-                ),
-                ("image_sha256", models.CharField(blank=True, max_length=64)),
-                (
-                    "password_confirmed",
-                    models.BooleanField(default=False, verbose_name="confirmed with password"),
-                ),
-                ("reason", models.TextField(blank=True, verbose_name="reason")),
-                ("meaning", models.TextField(verbose_name="what this signature means")),
-                (
-                    "meaning_translated",
-                    models.TextField(
-                        blank=True, verbose_name="what this signature means, as shown"
-                    ),
-                ),
-                ("signed_at", models.DateTimeField(verbose_name="signed at")),
-                (
-                    "election",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="signatures",
-                        to="elections.election",
-                    ),
-                ),
-                (
-                    "signer",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="signed in as",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('parent', 'Parent'), ('interpreter', 'Interpreter'), ('witness', 'Witness'), ('officer', 'Presenting officer')], max_length=16, verbose_name='role')),
+                ('method', models.CharField(choices=[('drawn', 'Signed on the tablet'), ('mark', 'Made a mark, witnessed'), ('refused', 'Refused to sign'), ('unable', 'Unable to sign'), ('telephone', 'Attested by telephone')], max_length=16, verbose_name='how')),
+                ('printed_name', models.CharField(max_length=200, verbose_name='printed name')),
+                ('image', models.BinaryField(blank=True, null=True, verbose_name='signature image')),
+                ('image_sha256', models.CharField(blank=True, max_length=64)),
+                ('password_confirmed', models.BooleanField(default=False, verbose_name='confirmed with password')),
+                ('reason', models.TextField(blank=True, verbose_name='reason')),
+                ('meaning', models.TextField(verbose_name='what this signature means')),
+                ('meaning_translated', models.TextField(blank=True, verbose_name='what this signature means, as shown')),
+                ('signed_at', models.DateTimeField(verbose_name='signed at')),
+                ('election', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatures', to='elections.election')),
+                ('signer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='signed in as')),
             ],
             options={
-                "verbose_name": "signature",
-                "verbose_name_plural": "signatures",
-                "ordering": ["signed_at"],
+                'verbose_name': 'signature',
+                'verbose_name_plural': 'signatures',
+                'ordering': ['signed_at'],
             },
         ),
         migrations.CreateModel(
-            name="StaffProfile",
+            name='StaffProfile',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("officer", "Officer"),
-                            ("supervisor", "Supervisor"),
-                            ("auditor", "Auditor"),
-                        ],
-                        max_length=16,
-                        verbose_name="role",
-                    ),
-                ),
-                ("job_title", models.CharField(max_length=120, verbose_name="job title")),
-                (
-                    "office",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="staff",
-                        to="elections.fieldoffice",
-                        verbose_name="field office",
-                    ),
-                ),
-                (
-                    "user",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="staff",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('officer', 'Officer'), ('supervisor', 'Supervisor'), ('auditor', 'Auditor')], max_length=16, verbose_name='role')),
+                ('job_title', models.CharField(max_length=120, verbose_name='job title')),
+                ('office', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='elections.fieldoffice', verbose_name='field office')),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='staff', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "staff profile",
-                "verbose_name_plural": "staff profiles",
+                'verbose_name': 'staff profile',
+                'verbose_name_plural': 'staff profiles',
             },
         ),
         migrations.CreateModel(
-            name="ElectionChild",
+            name='ElectionChild',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "decision",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("reunify", "Take my child with me"),
-                            ("waive", "Leave my child in the United States"),
-                            ("consult", "Speak with a lawyer before deciding"),
-                        ],
-                        max_length=8,
-                        null=True,
-                        verbose_name="decision",
-                    ),
-                ),
-                (
-                    "decided_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
-                ),
-                ("position", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="elections_covering",
-                        to="elections.child",
-                    ),
-                ),
-                (
-                    "election",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="covered",
-                        to="elections.election",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('decision', models.CharField(blank=True, choices=[('reunify', 'Take my child with me'), ('waive', 'Leave my child in the United States'), ('consult', 'Speak with a lawyer before deciding')], max_length=8, null=True, verbose_name='decision')),
+                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
+                ('position', models.PositiveSmallIntegerField(default=0)),
+                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='elections_covering', to='elections.child')),
+                ('election', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='covered', to='elections.election')),
             ],
             options={
-                "verbose_name": "child covered",
-                "verbose_name_plural": "children covered",
-                "ordering": ["position", "id"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("election", "child"), name="election_child_unique"
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("decided_at__isnull", True), ("decision__isnull", True)),
-                            models.Q(("decided_at__isnull", False), ("decision__isnull", False)),
-                            _connector="OR",
-                        ),
-                        name="election_child_decision_is_timed",
-                    ),
-                ],
+                'verbose_name': 'child covered',
+                'verbose_name_plural': 'children covered',
+                'ordering': ['position', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('election', 'child'), name='election_child_unique'), models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('decision__isnull', True)), models.Q(('decided_at__isnull', False), ('decision__isnull', False)), _connector='OR'), name='election_child_decision_is_timed')],
             },
         ),
         migrations.AddConstraint(
-            model_name="facility",
-            constraint=models.UniqueConstraint(
-                fields=("office", "name"), name="facility_unique_per_office"
-            ),
+            model_name='facility',
+            constraint=models.UniqueConstraint(fields=('office', 'name'), name='facility_unique_per_office'),
         ),
         migrations.AddIndex(
-            model_name="election",
-            index=models.Index(
-                fields=["office", "status", "submitted_at"], name="election_queue_idx"
-            ),
+            model_name='election',
+            index=models.Index(fields=['office', 'status', 'submitted_at'], name='election_queue_idx'),
         ),
         migrations.AddIndex(
-            model_name="election",
-            index=models.Index(fields=["presented_by", "status"], name="election_officer_idx"),
+            model_name='election',
+            index=models.Index(fields=['presented_by', 'status'], name='election_officer_idx'),
         ),
         migrations.AddConstraint(
-            model_name="election",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("witness", models.F("presented_by")), _negated=True),
-                name="election_witness_is_not_presenter",
-                violation_error_message="The witness cannot be the presenting officer.",
-            ),
+            model_name='election',
+            constraint=models.CheckConstraint(condition=models.Q(('witness', models.F('presented_by')), _negated=True), name='election_witness_is_not_presenter', violation_error_message='The witness cannot be the presenting officer.'),
         ),
         migrations.AddConstraint(
-            model_name="election",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "status__in",
-                        ["draft", "submitted", "returned", "approved", "superseded", "void"],
-                    )
-                ),
-                name="election_status_known",
-            ),
+            model_name='election',
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'returned', 'approved', 'superseded', 'void'])), name='election_status_known'),
         ),
         migrations.AddConstraint(
-            model_name="election",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "approved"), _negated=True),
-                    models.Q(("approved_at__isnull", False), ("approved_by__isnull", False)),
-                    _connector="OR",
-                ),
-                name="election_approved_is_stamped",
-            ),
+            model_name='election',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'approved'), _negated=True), models.Q(('approved_at__isnull', False), ('approved_by__isnull', False)), _connector='OR'), name='election_approved_is_stamped'),
         ),
         migrations.AddConstraint(
-            model_name="election",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "submitted"), _negated=True),
-                    ("submitted_at__isnull", False),
-                    _connector="OR",
-                ),
-                name="election_submitted_is_stamped",
-            ),
+            model_name='election',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'submitted'), _negated=True), ('submitted_at__isnull', False), _connector='OR'), name='election_submitted_is_stamped'),
         ),
         migrations.AddConstraint(
-            model_name="parentchild",
-            constraint=models.UniqueConstraint(
-                fields=("parent", "child"), name="parent_child_unique"
-            ),
+            model_name='parentchild',
+            constraint=models.UniqueConstraint(fields=('parent', 'child'), name='parent_child_unique'),
         ),
         migrations.AddConstraint(
-            model_name="signature",
-            constraint=models.UniqueConstraint(
-                fields=("election", "role"), name="signature_one_per_role"
-            ),
+            model_name='signature',
+            constraint=models.UniqueConstraint(fields=('election', 'role'), name='signature_one_per_role'),
         ),
         migrations.AddConstraint(
-            model_name="signature",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("method__in", ["drawn", "mark"]), _negated=True),
-                    ("image__isnull", False),
-                    _connector="OR",
-                ),
-                name="signature_drawn_has_image",
-            ),
+            model_name='signature',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('method__in', ['drawn', 'mark']), _negated=True), ('image__isnull', False), _connector='OR'), name='signature_drawn_has_image'),
         ),
         migrations.AddConstraint(
-            model_name="signature",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("method__in", ["refused", "unable"]), _negated=True),
-                    models.Q(("reason", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="signature_refusal_has_reason",
-            ),
+            model_name='signature',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('method__in', ['refused', 'unable']), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='signature_refusal_has_reason'),
         ),
         migrations.AddConstraint(
-            model_name="staffprofile",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("office__isnull", True), ("role", "auditor")),
-                    models.Q(
-                        models.Q(("role", "auditor"), _negated=True), ("office__isnull", False)
-                    ),
-                    _connector="OR",
-                ),
-                name="staff_office_matches_role",
-            ),
+            model_name='staffprofile',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('office__isnull', True), ('role', 'auditor')), models.Q(models.Q(('role', 'auditor'), _negated=True), ('office__isnull', False)), _connector='OR'), name='staff_office_matches_role'),
         ),
     ]

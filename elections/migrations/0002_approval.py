@@ -6,214 +6,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("elections", "0001_initial"),
+        ('elections', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ApprovalAttempt",
+            name='ApprovalAttempt',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[
-                            ("no_password", "Password not entered"),
-                            ("wrong_password", "Wrong password"),
-                            ("throttled", "Refused after too many wrong passwords"),
-                        ],
-                        max_length=16,
-                        verbose_name="outcome",
-                    ),
-                ),
-                (
-                    "attempted_at",
-                    models.DateTimeField(auto_now_add=True, verbose_name="attempted at"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('outcome', models.CharField(choices=[('no_password', 'Password not entered'), ('wrong_password', 'Wrong password'), ('throttled', 'Refused after too many wrong passwords')], max_length=16, verbose_name='outcome')),
+                ('attempted_at', models.DateTimeField(auto_now_add=True, verbose_name='attempted at')),
             ],
             options={
-                "verbose_name": "refused approval attempt",
-                "verbose_name_plural": "refused approval attempts",
-                "ordering": ["-attempted_at"],
+                'verbose_name': 'refused approval attempt',
+                'verbose_name_plural': 'refused approval attempts',
+                'ordering': ['-attempted_at'],
             },
         ),
         migrations.AlterModelOptions(
-            name="election",
-            options={
-                "base_manager_name": "objects",
-                "ordering": ["-created_at"],
-                "verbose_name": "election",
-                "verbose_name_plural": "elections",
-            },
+            name='election',
+            options={'base_manager_name': 'objects', 'ordering': ['-created_at'], 'verbose_name': 'election', 'verbose_name_plural': 'elections'},
         ),
         migrations.AlterModelOptions(
-            name="electionchild",
-            options={
-                "base_manager_name": "objects",
-                "ordering": ["position", "id"],
-                "verbose_name": "child covered",
-                "verbose_name_plural": "children covered",
-            },
+            name='electionchild',
+            options={'base_manager_name': 'objects', 'ordering': ['position', 'id'], 'verbose_name': 'child covered', 'verbose_name_plural': 'children covered'},
         ),
         migrations.AlterModelOptions(
-            name="interpreter",
-            options={
-                "base_manager_name": "objects",
-                "verbose_name": "interpreter",
-                "verbose_name_plural": "interpreters",
-            },
+            name='interpreter',
+            options={'base_manager_name': 'objects', 'verbose_name': 'interpreter', 'verbose_name_plural': 'interpreters'},
         ),
         migrations.AlterModelOptions(
-            name="signature",
-            options={
-                "base_manager_name": "objects",
-                "ordering": ["signed_at"],
-                "verbose_name": "signature",
-                "verbose_name_plural": "signatures",
-            },
+            name='signature',
+            options={'base_manager_name': 'objects', 'ordering': ['signed_at'], 'verbose_name': 'signature', 'verbose_name_plural': 'signatures'},
         ),
         migrations.AddField(
-            model_name="election",
-            name="acknowledged_warnings",
-            field=models.JSONField(
-                blank=True,
-                default=list,
-                editable=False,
-                verbose_name="warnings acknowledged at approval",
-            ),
+            model_name='election',
+            name='acknowledged_warnings',
+            field=models.JSONField(blank=True, default=list, editable=False, verbose_name='warnings acknowledged at approval'),
         ),
         migrations.AddField(
-            model_name="election",
-            name="approval_attestation",
-            field=models.TextField(
-                blank=True, editable=False, verbose_name="attestation confirmed at approval"
-            ),
+            model_name='election',
+            name='approval_attestation',
+            field=models.TextField(blank=True, editable=False, verbose_name='attestation confirmed at approval'),
         ),
         migrations.AddField(
-            model_name="election",
-            name="superseded_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="superseded"
-            ),
+            model_name='election',
+            name='superseded_at',
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='superseded'),
         ),
         migrations.AddField(
-            model_name="historicalelection",
-            name="acknowledged_warnings",
-            field=models.JSONField(
-                blank=True,
-                default=list,
-                editable=False,
-                verbose_name="warnings acknowledged at approval",
-            ),
+            model_name='historicalelection',
+            name='acknowledged_warnings',
+            field=models.JSONField(blank=True, default=list, editable=False, verbose_name='warnings acknowledged at approval'),
         ),
         migrations.AddField(
-            model_name="historicalelection",
-            name="approval_attestation",
-            field=models.TextField(
-                blank=True, editable=False, verbose_name="attestation confirmed at approval"
-            ),
+            model_name='historicalelection',
+            name='approval_attestation',
+            field=models.TextField(blank=True, editable=False, verbose_name='attestation confirmed at approval'),
         ),
         migrations.AddField(
-            model_name="historicalelection",
-            name="superseded_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="superseded"
-            ),
+            model_name='historicalelection',
+            name='superseded_at',
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='superseded'),
         ),
         migrations.AddConstraint(
-            model_name="election",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("approved_by", models.F("presented_by")), _negated=True),
-                    models.Q(("approved_by", models.F("witness")), _negated=True),
-                ),
-                name="election_approver_neither_presented_nor_witnessed",
-                violation_error_message="A supervisor cannot approve an election they presented or witnessed.",
-            ),
+            model_name='election',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('approved_by', models.F('presented_by')), _negated=True), models.Q(('approved_by', models.F('witness')), _negated=True)), name='election_approver_neither_presented_nor_witnessed', violation_error_message='A supervisor cannot approve an election they presented or witnessed.'),
         ),
         migrations.AddConstraint(
-            model_name="election",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("returned_by", models.F("presented_by")), _negated=True),
-                    models.Q(("returned_by", models.F("witness")), _negated=True),
-                ),
-                name="election_returner_neither_presented_nor_witnessed",
-                violation_error_message="A supervisor cannot return an election they presented or witnessed.",
-            ),
+            model_name='election',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('returned_by', models.F('presented_by')), _negated=True), models.Q(('returned_by', models.F('witness')), _negated=True)), name='election_returner_neither_presented_nor_witnessed', violation_error_message='A supervisor cannot return an election they presented or witnessed.'),
         ),
         migrations.AddConstraint(
-            model_name="election",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status__in", ["approved", "superseded"]), _negated=True),
-                    models.Q(
-                        ("approved_at__isnull", False),
-                        ("approved_by__isnull", False),
-                        models.Q(("approval_attestation", ""), _negated=True),
-                    ),
-                    _connector="OR",
-                ),
-                name="election_approval_is_attested",
-            ),
+            model_name='election',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status__in', ['approved', 'superseded']), _negated=True), models.Q(('approved_at__isnull', False), ('approved_by__isnull', False), models.Q(('approval_attestation', ''), _negated=True)), _connector='OR'), name='election_approval_is_attested'),
         ),
         migrations.AddConstraint(
-            model_name="election",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "superseded"), _negated=True),
-                    ("superseded_at__isnull", False),
-                    _connector="OR",
-                ),
-                name="election_superseded_is_stamped",
-            ),
+            model_name='election',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'superseded'), _negated=True), ('superseded_at__isnull', False), _connector='OR'), name='election_superseded_is_stamped'),
         ),
         migrations.AddConstraint(
-            model_name="election",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "returned"), _negated=True),
-                    models.Q(
-                        ("returned_at__isnull", False),
-                        ("returned_by__isnull", False),
-                        models.Q(("return_reason", ""), _negated=True),
-                    ),
-                    _connector="OR",
-                ),
-                name="election_return_has_reason",
-            ),
+            model_name='election',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'returned'), _negated=True), models.Q(('returned_at__isnull', False), ('returned_by__isnull', False), models.Q(('return_reason', ''), _negated=True)), _connector='OR'), name='election_return_has_reason'),
         ),
         migrations.AddField(
-            model_name="approvalattempt",
-            name="actor",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="supervisor",
-            ),
+            model_name='approvalattempt',
+            name='actor',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='supervisor'),
         ),
         migrations.AddField(
-            model_name="approvalattempt",
-            name="election",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="approval_attempts",
-                to="elections.election",
-                verbose_name="election",
-            ),
+            model_name='approvalattempt',
+            name='election',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='approval_attempts', to='elections.election', verbose_name='election'),
         ),
         migrations.AddIndex(
-            model_name="approvalattempt",
-            index=models.Index(
-                fields=["actor", "outcome", "attempted_at"], name="approval_attempt_actor_idx"
-            ),
+            model_name='approvalattempt',
+            index=models.Index(fields=['actor', 'outcome', 'attempted_at'], name='approval_attempt_actor_idx'),
         ),
     ]

@@ -111,12 +111,7 @@ def _triggers(apps) -> list[tuple[str, str, str, str]]:
         ),
     ]
     triggers += [
-        (
-            "formsvc_election_row_locked",
-            table,
-            "INSERT OR UPDATE OR DELETE",
-            "formsvc_election_row_locked",
-        )
+        ("formsvc_election_row_locked", table, "INSERT OR UPDATE OR DELETE", "formsvc_election_row_locked")
         for table in ELECTION_ROW_TABLES
     ]
     triggers += [

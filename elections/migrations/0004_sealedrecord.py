@@ -6,77 +6,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("elections", "0003_lock_triggers"),
+        ('elections', '0003_lock_triggers'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="SealedRecord",
+            name='SealedRecord',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "pdf",
-                    models.FileField(
-                        max_length=255,
-                        upload_to=elections.models.sealing.sealed_record_path,
-                        verbose_name="sealed PDF",
-                    ),
-                ),
-                ("pdf_sha256", models.CharField(max_length=64, verbose_name="SHA-256 of the PDF")),
-                ("pdf_size", models.PositiveIntegerField(verbose_name="size in bytes")),
-                (
-                    "snapshot_json",
-                    models.TextField(verbose_name="record snapshot (canonical JSON)"),
-                ),
-                (
-                    "snapshot_sha256",
-                    models.CharField(max_length=64, verbose_name="SHA-256 of the snapshot"),
-                ),
-                ("chain_head", models.CharField(max_length=64, verbose_name="audit chain head")),
-                ("chain_length", models.PositiveIntegerField(verbose_name="audit events covered")),
-                ("language", models.CharField(max_length=8, verbose_name="language of the record")),
-                (
-                    "certificate_sha256",
-                    models.CharField(
-                        max_length=64, verbose_name="SHA-256 of the sealing certificate"
-                    ),
-                ),
-                (
-                    "timestamped",
-                    models.BooleanField(
-                        default=False, verbose_name="carries an RFC 3161 timestamp"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(verbose_name="sealed at")),
-                (
-                    "election",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="sealed_record",
-                        to="elections.election",
-                        verbose_name="election",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('pdf', models.FileField(max_length=255, upload_to=elections.models.sealing.sealed_record_path, verbose_name='sealed PDF')),
+                ('pdf_sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the PDF')),
+                ('pdf_size', models.PositiveIntegerField(verbose_name='size in bytes')),
+                ('snapshot_json', models.TextField(verbose_name='record snapshot (canonical JSON)')),
+                ('snapshot_sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the snapshot')),
+                ('chain_head', models.CharField(max_length=64, verbose_name='audit chain head')),
+                ('chain_length', models.PositiveIntegerField(verbose_name='audit events covered')),
+                ('language', models.CharField(max_length=8, verbose_name='language of the record')),
+                ('certificate_sha256', models.CharField(max_length=64, verbose_name='SHA-256 of the sealing certificate')),
+                ('timestamped', models.BooleanField(default=False, verbose_name='carries an RFC 3161 timestamp')),
+                ('created_at', models.DateTimeField(verbose_name='sealed at')),
+                ('election', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='sealed_record', to='elections.election', verbose_name='election')),
             ],
             options={
-                "verbose_name": "sealed record",
-                "verbose_name_plural": "sealed records",
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("pdf_sha256__regex", "^[0-9a-f]{64}$"),
-                            ("snapshot_sha256__regex", "^[0-9a-f]{64}$"),
-                            ("chain_head__regex", "^[0-9a-f]{64}$"),
-                        ),
-                        name="sealed_record_hashes_are_sha256",
-                    )
-                ],
+                'verbose_name': 'sealed record',
+                'verbose_name_plural': 'sealed records',
+                'constraints': [models.CheckConstraint(condition=models.Q(('pdf_sha256__regex', '^[0-9a-f]{64}$'), ('snapshot_sha256__regex', '^[0-9a-f]{64}$'), ('chain_head__regex', '^[0-9a-f]{64}$')), name='sealed_record_hashes_are_sha256')],
             },
         ),
     ]

@@ -62,186 +62,62 @@ def drop_append_only_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("elections", "0004_sealedrecord"),
+        ('elections', '0004_sealedrecord'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="AccessLog",
+            name='AccessLog',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, editable=False, verbose_name="when"
-                    ),
-                ),
-                (
-                    "username",
-                    models.CharField(editable=False, max_length=150, verbose_name="username"),
-                ),
-                ("role", models.CharField(editable=False, max_length=16, verbose_name="role")),
-                (
-                    "action",
-                    models.CharField(
-                        choices=[
-                            ("page", "Opened a page"),
-                            ("pdf", "Downloaded a sealed PDF"),
-                            ("export_csv", "Exported a search as CSV"),
-                            ("export_zip", "Exported sealed PDFs as a ZIP"),
-                            ("export_download", "Downloaded a finished export"),
-                            ("verify", "Verified an uploaded file"),
-                            ("log_export", "Exported the access log"),
-                        ],
-                        editable=False,
-                        max_length=16,
-                        verbose_name="action",
-                    ),
-                ),
-                (
-                    "method",
-                    models.CharField(editable=False, max_length=8, verbose_name="HTTP method"),
-                ),
-                ("path", models.CharField(editable=False, max_length=2000, verbose_name="address")),
-                (
-                    "status_code",
-                    models.PositiveSmallIntegerField(
-                        editable=False, null=True, verbose_name="response status"
-                    ),
-                ),
-                (
-                    "detail",
-                    models.JSONField(
-                        blank=True, default=dict, editable=False, verbose_name="detail"
-                    ),
-                ),
-                (
-                    "ip_address",
-                    models.GenericIPAddressField(
-                        editable=False, null=True, verbose_name="IP address"
-                    ),
-                ),
-                (
-                    "user_agent",
-                    models.CharField(
-                        blank=True, editable=False, max_length=300, verbose_name="browser"
-                    ),
-                ),
-                (
-                    "election",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="access_log",
-                        to="elections.election",
-                        verbose_name="election",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        editable=False,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="user",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='when')),
+                ('username', models.CharField(editable=False, max_length=150, verbose_name='username')),
+                ('role', models.CharField(editable=False, max_length=16, verbose_name='role')),
+                ('action', models.CharField(choices=[('page', 'Opened a page'), ('pdf', 'Downloaded a sealed PDF'), ('export_csv', 'Exported a search as CSV'), ('export_zip', 'Exported sealed PDFs as a ZIP'), ('export_download', 'Downloaded a finished export'), ('verify', 'Verified an uploaded file'), ('log_export', 'Exported the access log')], editable=False, max_length=16, verbose_name='action')),
+                ('method', models.CharField(editable=False, max_length=8, verbose_name='HTTP method')),
+                ('path', models.CharField(editable=False, max_length=2000, verbose_name='address')),
+                ('status_code', models.PositiveSmallIntegerField(editable=False, null=True, verbose_name='response status')),
+                ('detail', models.JSONField(blank=True, default=dict, editable=False, verbose_name='detail')),
+                ('ip_address', models.GenericIPAddressField(editable=False, null=True, verbose_name='IP address')),
+                ('user_agent', models.CharField(blank=True, editable=False, max_length=300, verbose_name='browser')),
+                ('election', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='access_log', to='elections.election', verbose_name='election')),
+                ('user', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
             ],
             options={
-                "verbose_name": "access log entry",
-                "verbose_name_plural": "access log",
-                "ordering": ["-at", "-id"],
-                "base_manager_name": "objects",
-                "indexes": [
-                    models.Index(fields=["at"], name="accesslog_at_idx"),
-                    models.Index(fields=["user", "at"], name="accesslog_user_idx"),
-                    models.Index(fields=["action", "at"], name="accesslog_action_idx"),
-                ],
+                'verbose_name': 'access log entry',
+                'verbose_name_plural': 'access log',
+                'ordering': ['-at', '-id'],
+                'base_manager_name': 'objects',
+                'indexes': [models.Index(fields=['at'], name='accesslog_at_idx'), models.Index(fields=['user', 'at'], name='accesslog_user_idx'), models.Index(fields=['action', 'at'], name='accesslog_action_idx')],
             },
         ),
         migrations.CreateModel(
-            name="ExportJob",
+            name='ExportJob',
             fields=[
-                (
-                    "id",
-                    models.UUIDField(
-                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="requested"
-                    ),
-                ),
-                ("query", models.TextField(blank=True, verbose_name="search")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[
-                            ("queued", "Waiting for the worker"),
-                            ("running", "Being built"),
-                            ("ready", "Ready to download"),
-                            ("failed", "Failed"),
-                            ("expired", "Expired"),
-                        ],
-                        default="queued",
-                        max_length=8,
-                        verbose_name="state",
-                    ),
-                ),
-                ("total", models.PositiveIntegerField(default=0, verbose_name="records")),
-                ("done", models.PositiveIntegerField(default=0, verbose_name="records written")),
-                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="started")),
-                (
-                    "finished_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="finished"),
-                ),
-                (
-                    "expires_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="link expires"),
-                ),
-                (
-                    "file_name",
-                    models.CharField(blank=True, max_length=300, verbose_name="stored file"),
-                ),
-                ("size", models.PositiveBigIntegerField(default=0, verbose_name="size in bytes")),
-                (
-                    "manifest_sha256",
-                    models.CharField(
-                        blank=True, max_length=64, verbose_name="SHA-256 of manifest.csv"
-                    ),
-                ),
-                ("error", models.TextField(blank=True, verbose_name="error")),
-                ("task_result_id", models.CharField(blank=True, max_length=64)),
-                (
-                    "requested_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="requested by",
-                    ),
-                ),
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested')),
+                ('query', models.TextField(blank=True, verbose_name='search')),
+                ('state', models.CharField(choices=[('queued', 'Waiting for the worker'), ('running', 'Being built'), ('ready', 'Ready to download'), ('failed', 'Failed'), ('expired', 'Expired')], default='queued', max_length=8, verbose_name='state')),
+                ('total', models.PositiveIntegerField(default=0, verbose_name='records')),
+                ('done', models.PositiveIntegerField(default=0, verbose_name='records written')),
+                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='started')),
+                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
+                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='link expires')),
+                ('file_name', models.CharField(blank=True, max_length=300, verbose_name='stored file')),
+                ('size', models.PositiveBigIntegerField(default=0, verbose_name='size in bytes')),
+                ('manifest_sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256 of manifest.csv')),
+                ('error', models.TextField(blank=True, verbose_name='error')),
+                ('task_result_id', models.CharField(blank=True, max_length=64)),
+                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
             ],
             options={
-                "verbose_name": "export",
-                "verbose_name_plural": "exports",
-                "ordering": ["-created_at"],
-                "indexes": [
-                    models.Index(fields=["requested_by", "created_at"], name="exportjob_user_idx"),
-                    models.Index(fields=["state", "expires_at"], name="exportjob_expiry_idx"),
-                ],
+                'verbose_name': 'export',
+                'verbose_name_plural': 'exports',
+                'ordering': ['-created_at'],
+                'indexes': [models.Index(fields=['requested_by', 'created_at'], name='exportjob_user_idx'), models.Index(fields=['state', 'expires_at'], name='exportjob_expiry_idx')],
             },
         ),
         *(

@@ -4,29 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("elections", "0005_audit"),
+        ('elections', '0005_audit'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="election",
-            index=models.Index(
-                models.F("office"),
-                models.Case(
-                    models.When(status="submitted", then=models.Value(0)),
-                    models.When(status="returned", then=models.Value(1)),
-                    models.When(status="approved", then=models.Value(2)),
-                    models.When(status="draft", then=models.Value(3)),
-                    models.When(status="superseded", then=models.Value(4)),
-                    models.When(status="void", then=models.Value(5)),
-                    default=models.Value(6),
-                    output_field=models.IntegerField(),
-                ),
-                models.F("submitted_at"),
-                models.F("created_at"),
-                models.OrderBy(models.F("id"), descending=True),
-                name="election_queue_order_idx",
-            ),
+            model_name='election',
+            index=models.Index(models.F('office'), models.Case(models.When(status='submitted', then=models.Value(0)), models.When(status='returned', then=models.Value(1)), models.When(status='approved', then=models.Value(2)), models.When(status='draft', then=models.Value(3)), models.When(status='superseded', then=models.Value(4)), models.When(status='void', then=models.Value(5)), default=models.Value(6), output_field=models.IntegerField()), models.F('submitted_at'), models.F('created_at'), models.OrderBy(models.F('id'), descending=True), name='election_queue_order_idx'),
         ),
     ]

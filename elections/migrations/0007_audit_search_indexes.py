@@ -12,11 +12,7 @@
 
 from django.db import DatabaseError, migrations, transaction
 
-REPLACED = [
-    "audit_election_created_idx",
-    "audit_election_submitted_idx",
-    "audit_election_approved_idx",
-]
+REPLACED = ["audit_election_created_idx", "audit_election_submitted_idx", "audit_election_approved_idx"]
 
 BOTH = [
     ("audit_election_created_id_idx", "elections_election", "created_at, id"),

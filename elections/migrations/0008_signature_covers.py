@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("elections", "0007_audit_search_indexes"),
+        ('elections', '0007_audit_search_indexes'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="signature",
-            name="covers_sha256",
-            field=models.CharField(blank=True, max_length=64, verbose_name="covers (SHA-256)"),
+            model_name='signature',
+            name='covers_sha256',
+            field=models.CharField(blank=True, max_length=64, verbose_name='covers (SHA-256)'),
         ),
     ]

@@ -9,524 +9,154 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("elections", "0009_history_performer_and_stamp_labels"),
+        ('elections', '0009_history_performer_and_stamp_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="historicalparent",
-            name="home_country_contact",
-            field=models.TextField(blank=True, verbose_name="contact details in the home country"),
+            model_name='historicalparent',
+            name='home_country_contact',
+            field=models.TextField(blank=True, verbose_name='contact details in the home country'),
         ),
         migrations.AddField(
-            model_name="historicalparent",
-            name="registered_at",
-            field=models.DateTimeField(
-                blank=True, null=True, verbose_name="registered by the case system"
-            ),
+            model_name='historicalparent',
+            name='registered_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='registered by the case system'),
         ),
         migrations.AddField(
-            model_name="historicalparent",
-            name="registered_office",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="elections.fieldoffice",
-                verbose_name="field office it was registered with",
-            ),
+            model_name='historicalparent',
+            name='registered_office',
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='elections.fieldoffice', verbose_name='field office it was registered with'),
         ),
         migrations.AddField(
-            model_name="parent",
-            name="home_country_contact",
-            field=models.TextField(blank=True, verbose_name="contact details in the home country"),
+            model_name='parent',
+            name='home_country_contact',
+            field=models.TextField(blank=True, verbose_name='contact details in the home country'),
         ),
         migrations.AddField(
-            model_name="parent",
-            name="registered_at",
-            field=models.DateTimeField(
-                blank=True, null=True, verbose_name="registered by the case system"
-            ),
+            model_name='parent',
+            name='registered_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='registered by the case system'),
         ),
         migrations.AddField(
-            model_name="parent",
-            name="registered_office",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="elections.fieldoffice",
-                verbose_name="field office it was registered with",
-            ),
+            model_name='parent',
+            name='registered_office',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='elections.fieldoffice', verbose_name='field office it was registered with'),
         ),
         migrations.AlterField(
-            model_name="accesslog",
-            name="action",
-            field=models.CharField(
-                choices=[
-                    ("page", "Opened a page"),
-                    ("pdf", "Downloaded a sealed PDF"),
-                    ("export_csv", "Exported a search as CSV"),
-                    ("export_zip", "Exported sealed PDFs as a ZIP"),
-                    ("export_download", "Downloaded a finished export"),
-                    ("verify", "Verified an uploaded file"),
-                    ("log_export", "Exported the access log"),
-                    ("clearance", "Asked whether a parent may be removed"),
-                    ("report", "Opened the report of parents removed without a documented choice"),
-                    ("family_unit", "Registered a family unit"),
-                    ("removal", "Recorded a removal"),
-                ],
-                editable=False,
-                max_length=16,
-                verbose_name="action",
-            ),
+            model_name='accesslog',
+            name='action',
+            field=models.CharField(choices=[('page', 'Opened a page'), ('pdf', 'Downloaded a sealed PDF'), ('export_csv', 'Exported a search as CSV'), ('export_zip', 'Exported sealed PDFs as a ZIP'), ('export_download', 'Downloaded a finished export'), ('verify', 'Verified an uploaded file'), ('log_export', 'Exported the access log'), ('clearance', 'Asked whether a parent may be removed'), ('report', 'Opened the report of parents removed without a documented choice'), ('family_unit', 'Registered a family unit'), ('removal', 'Recorded a removal')], editable=False, max_length=16, verbose_name='action'),
         ),
         migrations.AlterField(
-            model_name="accesslog",
-            name="user",
-            field=models.ForeignKey(
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="user",
-            ),
+            model_name='accesslog',
+            name='user',
+            field=models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user'),
         ),
         migrations.CreateModel(
-            name="ApiToken",
+            name='ApiToken',
             fields=[
-                (
-                    "id",
-                    models.UUIDField(
-                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
-                    ),
-                ),
-                (
-                    "name",
-                    models.CharField(blank=True, max_length=200, verbose_name="what it is for"),
-                ),
-                (
-                    "key_prefix",
-                    models.CharField(editable=False, max_length=16, verbose_name="starts with"),
-                ),
-                ("key_sha256", models.CharField(editable=False, max_length=64, unique=True)),
-                ("scopes", models.JSONField(default=list, verbose_name="scopes")),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, editable=False, verbose_name="created"
-                    ),
-                ),
-                (
-                    "last_used_at",
-                    models.DateTimeField(
-                        blank=True, editable=False, null=True, verbose_name="last used"
-                    ),
-                ),
-                (
-                    "revoked_at",
-                    models.DateTimeField(
-                        blank=True, editable=False, null=True, verbose_name="revoked"
-                    ),
-                ),
-                (
-                    "office",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="Empty: every field office.",
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="elections.fieldoffice",
-                        verbose_name="limited to field office",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="api_tokens",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="service account",
-                    ),
-                ),
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ('name', models.CharField(blank=True, max_length=200, verbose_name='what it is for')),
+                ('key_prefix', models.CharField(editable=False, max_length=16, verbose_name='starts with')),
+                ('key_sha256', models.CharField(editable=False, max_length=64, unique=True)),
+                ('scopes', models.JSONField(default=list, verbose_name='scopes')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
+                ('last_used_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='last used')),
+                ('revoked_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='revoked')),
+                ('office', models.ForeignKey(blank=True, help_text='Empty: every field office.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='elections.fieldoffice', verbose_name='limited to field office')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='service account')),
             ],
             options={
-                "verbose_name": "API token",
-                "verbose_name_plural": "API tokens",
-                "ordering": ["-created_at"],
+                'verbose_name': 'API token',
+                'verbose_name_plural': 'API tokens',
+                'ordering': ['-created_at'],
             },
         ),
         migrations.AddField(
-            model_name="accesslog",
-            name="token",
-            field=models.ForeignKey(
-                blank=True,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="access_log",
-                to="elections.apitoken",
-                verbose_name="API token",
-            ),
+            model_name='accesslog',
+            name='token',
+            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='access_log', to='elections.apitoken', verbose_name='API token'),
         ),
         migrations.CreateModel(
-            name="HistoricalRegistryDiscrepancy",
+            name='HistoricalRegistryDiscrepancy',
             fields=[
-                (
-                    "id",
-                    models.BigIntegerField(
-                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "history_performed_by",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("staff", "the signed-in staff member"),
-                            ("staff_password", "a staff member who re-entered their password"),
-                            ("parent", "the parent, on the officer's tablet"),
-                            ("interpreter", "the interpreter, on the officer's tablet"),
-                        ],
-                        default="",
-                        max_length=16,
-                        verbose_name="performed by",
-                    ),
-                ),
-                (
-                    "history_performer_name",
-                    models.CharField(
-                        blank=True, default="", max_length=200, verbose_name="name of the performer"
-                    ),
-                ),
-                ("field", models.CharField(max_length=40, verbose_name="field")),
-                (
-                    "recorded_value",
-                    models.CharField(blank=True, max_length=300, verbose_name="recorded"),
-                ),
-                (
-                    "reported_value",
-                    models.CharField(max_length=300, verbose_name="reported by the case system"),
-                ),
-                (
-                    "reported_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, editable=False, verbose_name="reported"
-                    ),
-                ),
-                (
-                    "resolved_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="resolved"),
-                ),
-                (
-                    "resolution",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("kept", "What formsvc recorded is right"),
-                            ("accepted", "What the case system reported is right"),
-                        ],
-                        max_length=8,
-                        verbose_name="resolution",
-                    ),
-                ),
-                ("history_id", models.AutoField(primary_key=True, serialize=False)),
-                ("history_date", models.DateTimeField(db_index=True)),
-                ("history_change_reason", models.CharField(max_length=100, null=True)),
-                (
-                    "history_type",
-                    models.CharField(
-                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="elections.child",
-                        verbose_name="child",
-                    ),
-                ),
-                (
-                    "history_session_user",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="signed in on the device",
-                    ),
-                ),
-                (
-                    "history_user",
-                    models.ForeignKey(
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="elections.parent",
-                        verbose_name="parent",
-                    ),
-                ),
-                (
-                    "resolved_by",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="resolved by",
-                    ),
-                ),
-                (
-                    "token",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.DO_NOTHING,
-                        related_name="+",
-                        to="elections.apitoken",
-                        verbose_name="reported with token",
-                    ),
-                ),
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('history_performed_by', models.CharField(blank=True, choices=[('staff', 'the signed-in staff member'), ('staff_password', 'a staff member who re-entered their password'), ('parent', "the parent, on the officer's tablet"), ('interpreter', "the interpreter, on the officer's tablet")], default='', max_length=16, verbose_name='performed by')),
+                ('history_performer_name', models.CharField(blank=True, default='', max_length=200, verbose_name='name of the performer')),
+                ('field', models.CharField(max_length=40, verbose_name='field')),
+                ('recorded_value', models.CharField(blank=True, max_length=300, verbose_name='recorded')),
+                ('reported_value', models.CharField(max_length=300, verbose_name='reported by the case system')),
+                ('reported_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='reported')),
+                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='resolved')),
+                ('resolution', models.CharField(blank=True, choices=[('kept', 'What formsvc recorded is right'), ('accepted', 'What the case system reported is right')], max_length=8, verbose_name='resolution')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('child', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='elections.child', verbose_name='child')),
+                ('history_session_user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='signed in on the device')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='elections.parent', verbose_name='parent')),
+                ('resolved_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='resolved by')),
+                ('token', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='elections.apitoken', verbose_name='reported with token')),
             ],
             options={
-                "verbose_name": "historical discrepancy with the case system",
-                "verbose_name_plural": "historical discrepancies with the case system",
-                "ordering": ("-history_date", "-history_id"),
-                "get_latest_by": ("history_date", "history_id"),
+                'verbose_name': 'historical discrepancy with the case system',
+                'verbose_name_plural': 'historical discrepancies with the case system',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name="RegistryDiscrepancy",
+            name='RegistryDiscrepancy',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("field", models.CharField(max_length=40, verbose_name="field")),
-                (
-                    "recorded_value",
-                    models.CharField(blank=True, max_length=300, verbose_name="recorded"),
-                ),
-                (
-                    "reported_value",
-                    models.CharField(max_length=300, verbose_name="reported by the case system"),
-                ),
-                (
-                    "reported_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, editable=False, verbose_name="reported"
-                    ),
-                ),
-                (
-                    "resolved_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="resolved"),
-                ),
-                (
-                    "resolution",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("kept", "What formsvc recorded is right"),
-                            ("accepted", "What the case system reported is right"),
-                        ],
-                        max_length=8,
-                        verbose_name="resolution",
-                    ),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="discrepancies",
-                        to="elections.child",
-                        verbose_name="child",
-                    ),
-                ),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="discrepancies",
-                        to="elections.parent",
-                        verbose_name="parent",
-                    ),
-                ),
-                (
-                    "resolved_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="resolved by",
-                    ),
-                ),
-                (
-                    "token",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="elections.apitoken",
-                        verbose_name="reported with token",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('field', models.CharField(max_length=40, verbose_name='field')),
+                ('recorded_value', models.CharField(blank=True, max_length=300, verbose_name='recorded')),
+                ('reported_value', models.CharField(max_length=300, verbose_name='reported by the case system')),
+                ('reported_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='reported')),
+                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='resolved')),
+                ('resolution', models.CharField(blank=True, choices=[('kept', 'What formsvc recorded is right'), ('accepted', 'What the case system reported is right')], max_length=8, verbose_name='resolution')),
+                ('child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='discrepancies', to='elections.child', verbose_name='child')),
+                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='discrepancies', to='elections.parent', verbose_name='parent')),
+                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='resolved by')),
+                ('token', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='elections.apitoken', verbose_name='reported with token')),
             ],
             options={
-                "verbose_name": "discrepancy with the case system",
-                "verbose_name_plural": "discrepancies with the case system",
-                "ordering": ["reported_at", "id"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("resolution", ""), ("resolved_at__isnull", True)),
-                            models.Q(
-                                ("resolved_at__isnull", False),
-                                models.Q(("resolution", ""), _negated=True),
-                            ),
-                            _connector="OR",
-                        ),
-                        name="discrepancy_resolution_is_stamped",
-                    ),
-                    models.UniqueConstraint(
-                        condition=models.Q(("child__isnull", True), ("resolved_at__isnull", True)),
-                        fields=("parent", "field", "reported_value"),
-                        name="discrepancy_open_once_parent",
-                    ),
-                    models.UniqueConstraint(
-                        condition=models.Q(("child__isnull", False), ("resolved_at__isnull", True)),
-                        fields=("child", "field", "reported_value"),
-                        name="discrepancy_open_once_child",
-                    ),
-                ],
+                'verbose_name': 'discrepancy with the case system',
+                'verbose_name_plural': 'discrepancies with the case system',
+                'ordering': ['reported_at', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('resolution', ''), ('resolved_at__isnull', True)), models.Q(('resolved_at__isnull', False), models.Q(('resolution', ''), _negated=True)), _connector='OR'), name='discrepancy_resolution_is_stamped'), models.UniqueConstraint(condition=models.Q(('child__isnull', True), ('resolved_at__isnull', True)), fields=('parent', 'field', 'reported_value'), name='discrepancy_open_once_parent'), models.UniqueConstraint(condition=models.Q(('child__isnull', False), ('resolved_at__isnull', True)), fields=('child', 'field', 'reported_value'), name='discrepancy_open_once_child')],
             },
         ),
         migrations.CreateModel(
-            name="Removal",
+            name='Removal',
             fields=[
-                (
-                    "id",
-                    models.UUIDField(
-                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
-                    ),
-                ),
-                ("removed_on", models.DateField(verbose_name="removal date")),
-                ("clearance", models.JSONField(default=dict, verbose_name="clearance at the time")),
-                ("cleared", models.BooleanField(default=False, verbose_name="cleared at the time")),
-                ("flags", models.JSONField(blank=True, default=list, verbose_name="flags")),
-                (
-                    "source",
-                    models.CharField(
-                        choices=[
-                            ("api", "Reported by a removal system"),
-                            ("import", "Imported from historical data"),
-                        ],
-                        max_length=8,
-                        verbose_name="source",
-                    ),
-                ),
-                (
-                    "recorded_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, editable=False, verbose_name="recorded"
-                    ),
-                ),
-                (
-                    "children_removed",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="removals",
-                        to="elections.child",
-                        verbose_name="children removed with the parent",
-                    ),
-                ),
-                (
-                    "election",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="removals",
-                        to="elections.election",
-                        verbose_name="election in force",
-                    ),
-                ),
-                (
-                    "office",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="removals",
-                        to="elections.fieldoffice",
-                        verbose_name="removing office",
-                    ),
-                ),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="removals",
-                        to="elections.parent",
-                        verbose_name="parent",
-                    ),
-                ),
-                (
-                    "token",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="elections.apitoken",
-                        verbose_name="reported with token",
-                    ),
-                ),
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ('removed_on', models.DateField(verbose_name='removal date')),
+                ('clearance', models.JSONField(default=dict, verbose_name='clearance at the time')),
+                ('cleared', models.BooleanField(default=False, verbose_name='cleared at the time')),
+                ('flags', models.JSONField(blank=True, default=list, verbose_name='flags')),
+                ('source', models.CharField(choices=[('api', 'Reported by a removal system'), ('import', 'Imported from historical data')], max_length=8, verbose_name='source')),
+                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='recorded')),
+                ('children_removed', models.ManyToManyField(blank=True, related_name='removals', to='elections.child', verbose_name='children removed with the parent')),
+                ('election', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='removals', to='elections.election', verbose_name='election in force')),
+                ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='removals', to='elections.fieldoffice', verbose_name='removing office')),
+                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='removals', to='elections.parent', verbose_name='parent')),
+                ('token', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='elections.apitoken', verbose_name='reported with token')),
             ],
             options={
-                "verbose_name": "removal",
-                "verbose_name_plural": "removals",
-                "ordering": ["-removed_on", "-recorded_at"],
-                "base_manager_name": "objects",
-                "indexes": [models.Index(fields=["removed_on"], name="removal_date_idx")],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("parent", "removed_on"), name="removal_once_a_day"
-                    )
-                ],
+                'verbose_name': 'removal',
+                'verbose_name_plural': 'removals',
+                'ordering': ['-removed_on', '-recorded_at'],
+                'base_manager_name': 'objects',
+                'indexes': [models.Index(fields=['removed_on'], name='removal_date_idx')],
+                'constraints': [models.UniqueConstraint(fields=('parent', 'removed_on'), name='removal_once_a_day')],
             },
         ),
     ]
