@@ -16,6 +16,7 @@ from elections import undocumented
 from elections.clearance import Reason
 from elections.constants import Decision, Status
 from elections.models import Child, Election, Removal, RemovalFlag
+from elections.models.gate import FLAGGED
 
 
 def _label(choices, code) -> str:
@@ -141,11 +142,10 @@ def flag_counts() -> list[dict]:
 def removal_totals() -> dict:
     """Removals recorded, flagged, flagged although cleared, and not cleared: one count each,
     in one statement."""
-    flagged = ~Q(flags=[])
     return Removal.objects.aggregate(
         removals=Count("pk"),
-        flagged=Count("pk", filter=flagged),
-        flagged_cleared=Count("pk", filter=flagged & Q(cleared=True)),
+        flagged=Count("pk", filter=FLAGGED),
+        flagged_cleared=Count("pk", filter=FLAGGED & Q(cleared=True)),
         not_cleared=Count("pk", filter=Q(cleared=False)),
     )
 

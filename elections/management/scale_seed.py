@@ -117,6 +117,7 @@ from elections.models import (
     Signature,
     StaffProfile,
 )
+from elections.models.records import election_reference
 from elections.names import search_key
 
 _search_keys: dict[str, str] = {}
@@ -642,11 +643,6 @@ def _years_before(today: date, years: int, days: int) -> date:
     return born - timedelta(days=days)
 
 
-def reference_of(election_id: uuid.UUID) -> str:
-    """``Election.reference`` of an id."""
-    return f"E-{election_id.hex[:8].upper()}"
-
-
 def consent_digest(election: dict, notices: dict, covered: list, names_by_child: dict) -> str:
     """``rules.parent_consent_digest`` of rows in memory (no query)."""
 
@@ -1059,7 +1055,7 @@ class Generator:
             replaces.update({"status": Status.SUPERSEDED, "superseded_at": e["approved_at"],
                              "updated_at": e["approved_at"]})  # fmt: skip
             out.log(Election, replaces, at=e["approved_at"], kind="~",
-                    reason=f"superseded by {reference_of(election_id)}", user=supervisor.id,
+                    reason=f"superseded by {election_reference(election_id)}", user=supervisor.id,
                     performer=Performer.STAFF_PASSWORD, session=supervisor.id)  # fmt: skip
         self.election_history(e, events, start=start, family=family, replaces=replaces)
         if reached >= STAGE_ORDER.index("children"):
@@ -1086,7 +1082,7 @@ class Generator:
         officer, supervisor = family.officer, family.supervisor
         state = {**e, **ELECTION_BLANK, "updated_at": start}
         opening = (
-            f"election started to replace {reference_of(replaces['id'])}"
+            f"election started to replace {election_reference(replaces['id'])}"
             if replaces
             else "election started"
         )

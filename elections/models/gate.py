@@ -124,6 +124,10 @@ class RemovalIsAppendOnly(PermissionDenied):
         super().__init__(str(self.message))
 
 
+#: A removal with at least one flag (``RemovalQuerySet.flagged``; counted as such by the audit).
+FLAGGED = ~Q(flags=[])
+
+
 class RemovalQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise RemovalIsAppendOnly
@@ -135,7 +139,7 @@ class RemovalQuerySet(models.QuerySet):
         raise RemovalIsAppendOnly
 
     def flagged(self):
-        return self.exclude(flags=[])
+        return self.filter(FLAGGED)
 
 
 class Removal(models.Model):
