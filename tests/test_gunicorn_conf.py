@@ -3,6 +3,8 @@
 import multiprocessing
 import os
 import runpy
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -54,3 +56,30 @@ def test_every_setting_comes_from_the_environment(monkeypatch):
 def test_a_malformed_number_stops_the_server_naming_the_variable(monkeypatch):
     with pytest.raises(SystemExit, match="GUNICORN_WORKERS must be a whole number"):
         load(monkeypatch, GUNICORN_WORKERS="four")
+
+
+def test_a_worker_loads_every_view_and_freezes_what_it_loaded_before_its_first_request():
+    """post_worker_init: the URLconf's views are imported before anyone's first request, and
+    the objects loaded so far are out of the garbage collector's full passes (gc.freeze)."""
+    script = f"""
+import gc, os, runpy, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "formsvc.settings")
+import django
+django.setup()
+conf = runpy.run_path({str(CONF)!r})
+assert "elections.api.views" not in sys.modules
+conf["post_worker_init"](None)
+assert "elections.api.views" in sys.modules
+print(gc.get_freeze_count())
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=CONF.parent,
+        env={**os.environ, "SECRET_KEY": "gunicorn-conf-test-" + "x" * 40, "DEBUG": "0"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout.split()[-1]) > 10_000

@@ -167,15 +167,17 @@ class QueueChangeList(ChangeList):
     def num_sorted_fields(self) -> int:
         return sum(1 for header in self.queue_headers if header["sortable"] and header["sorted"])
 
-    def queue_results(self) -> list[list[str]]:
-        """The rows for the admin's results table, each as a single item: its cells, made by the
-        admin's columns, the first one a link to the review that keeps the queue's filters."""
+    def queue_results(self) -> SafeString:
+        """The rows of the admin's results table as one piece of markup, one ``<tr>`` an
+        election: its cells, made by the admin's columns, the first one a link to the review that
+        keeps the queue's filters (queue_results.html puts it in the admin's table)."""
         if not self.result_list:
-            return []
+            return SafeString("")
         first, *others = self.list_display
-        row = f'<th class="field-{first}"><a href="{{}}">{{}}</a></th>' + "".join(
+        row = f'<tr><th class="field-{first}"><a href="{{}}">{{}}</a></th>' + "".join(
             f'<td class="field-{name}">{{}}</td>' for name in others
         )
+        row += "</tr>\n"
         columns = [getattr(self.model_admin, name) for name in self.list_display]
         empty = self.model_admin.get_empty_value_display()
         # The review's address, reversed once for the page (and the filters kept, the same for
@@ -193,17 +195,15 @@ class QueueChangeList(ChangeList):
         link = f"{before}{{}}{after}"
         # Each column's cell is markup it made (escaped value by value) or plain text (the
         # officer's name, the empty value), escaped here.
-        return [
-            [
-                SafeString(
-                    row.format(
-                        _e(link.format(quote(election.id))),
-                        *(_e(column(election) or empty) for column in columns),
-                    )
+        return SafeString(
+            "".join(
+                row.format(
+                    _e(link.format(quote(election.id))),
+                    *(_e(column(election) or empty) for column in columns),
                 )
-            ]
-            for election in self.result_list
-        ]
+                for election in self.result_list
+            )
+        )
 
 
 @admin.register(Election)
