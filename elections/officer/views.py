@@ -6,6 +6,7 @@ loses at most the page being typed, and the browser keeps even that (static/js/f
 """
 
 from datetime import date
+from html import escape as html_escape
 from uuid import UUID
 
 from django.conf import settings
@@ -170,16 +171,18 @@ def _home_lists(user, office) -> dict[str, list[dict]]:
         }
 
     return {
-        "open": [
-            {
-                **row(election, saved),
-                "url": resume(election["id"]),
-                "status": statuses[election["status"]],
-                "returned": election["status"] == Status.RETURNED,
-                "return_reason": election["return_reason"],
-            }
-            for election in lists["open"]
-        ],
+        "open": _open_rows(
+            [
+                {
+                    **row(election, saved),
+                    "url": resume(election["id"]),
+                    "status": statuses[election["status"]],
+                    "returned": election["status"] == Status.RETURNED,
+                    "return_reason": election["return_reason"],
+                }
+                for election in lists["open"]
+            ]
+        ),
         "submitted": [
             {**row(election, sent), "url": summary(election["id"])}
             for election in lists["submitted"]
@@ -193,6 +196,36 @@ def _home_lists(user, office) -> dict[str, list[dict]]:
             for election in lists["approved"]
         ],
     }
+
+
+def _open_rows(rows: list[dict]) -> SafeString:
+    """The "To finish" list's items, made in one piece: up to 50 rows on the page every officer
+    opens most, where the template's loop cost more than the rest of the page. Every value is
+    escaped here (names and reasons are what people typed); links and labels came escaped."""
+    if not rows:
+        return SafeString("")
+    continue_label = html_escape(_("Continue"))
+    returned_label = html_escape(_("Returned by the supervisor:"))
+    items = []
+    for row in rows:
+        badge = "text-bg-danger" if row["returned"] else "text-bg-secondary"
+        reason = ""
+        if row["returned"] and row["return_reason"]:
+            reason = (
+                '<div class="alert alert-danger mt-2 mb-0" role="note"> '
+                f"<strong>{returned_label}</strong> {html_escape(row['return_reason'])} </div> "
+            )
+        items.append(
+            '<li class="list-group-item p-3"> <div class="d-flex flex-wrap align-items-center'
+            f' gap-2"> <div class="me-auto"> <a class="fw-semibold stretched-link-none"'
+            f' href="{row["url"]}">{html_escape(row["name"])}</a> <span'
+            f' class="text-body-secondary">· {html_escape(row["a_number"])} · {row["reference"]}'
+            f'</span> <div class="small text-body-secondary">{html_escape(row["when"])}</div>'
+            f' </div> <span class="badge {badge} fs-6">{row["status"]}</span> <a class="btn'
+            f' btn-outline-primary" href="{row["url"]}">{continue_label}</a> </div> {reason}'
+            "</li>\n"
+        )
+    return SafeString("".join(items))
 
 
 def home(request, lookup=None):

@@ -91,6 +91,8 @@ def test_the_home_speaks_the_officers_language(client, officer, elections):
     assert 'text-bg-danger fs-6">Devuelta para corrección<' in to_finish
     assert 'text-bg-secondary fs-6">Borrador<' in to_finish
     assert "Guardada por última vez el " in to_finish
+    assert ">Continuar</a>" in to_finish
+    assert "<strong>Devuelta por el supervisor:</strong> Check the" in to_finish
     assert "Returned for correction" not in page and "Last saved" not in page
     months = (
         "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
