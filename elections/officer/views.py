@@ -7,7 +7,6 @@ loses at most the page being typed, and the browser keeps even that (static/js/f
 
 from datetime import date
 from html import escape as html_escape
-from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
@@ -37,6 +36,7 @@ from elections.constants import (
 )
 from elections.identifiers import format_a_number
 from elections.languages import country_name, language_name
+from elections.links import link_for_each
 from elections.middleware import too_large_message
 from elections.models import Facility, LegalServiceProvider
 from elections.models.records import election_reference
@@ -138,21 +138,13 @@ def _parent_language(election) -> str:
 # --- Home and start ------------------------------------------------------------------------
 
 
-def _urls_by_id(name: str):
-    """``{% url name pk %}`` for each of a list of elections at the price of one reverse and one
-    escape: what an id adds to the address is hex digits and dashes."""
-    marker = UUID(int=0)
-    head, _, tail = conditional_escape(reverse(name, args=[marker])).partition(str(marker))
-    return lambda pk: SafeString(f"{head}{pk}{tail}")
-
-
 def _home_lists(user, office) -> dict[str, list[dict]]:
     """The home's lists as the page prints them. The busiest page: every label is translated and
     escaped once per page and every link reversed once, not once per row."""
     lists = selectors.officer_home_elections(user=user)
     statuses = {value: conditional_escape(label) for value, label in Status.choices}
-    resume, summary = _urls_by_id("elections:resume"), _urls_by_id("elections:summary")
-    record_pdf = _urls_by_id("elections:record_pdf")
+    resume, summary = link_for_each("elections:resume"), link_for_each("elections:summary")
+    record_pdf = link_for_each("elections:record_pdf")
     saved, sent, approved = (
         _("Last saved %(when)s"),
         _("Submitted %(when)s"),

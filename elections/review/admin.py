@@ -8,6 +8,7 @@ writes to an election. An election of another office does not exist here (404 on
 
 import logging
 from html import escape as html_escape
+from uuid import UUID
 
 from django import forms
 from django.contrib import admin, messages
@@ -29,6 +30,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from elections import busy, rules, second_factor, selectors, workflow
 from elections.constants import Decision, Role, Status
+from elections.links import link_for_each
 from elections.models import ApprovalAttempt, Election
 from elections.records.sealed_state import election_as_shown
 from elections.records.snapshot import record_language
@@ -180,25 +182,19 @@ class QueueChangeList(ChangeList):
         row += "</tr>\n"
         columns = [getattr(self.model_admin, name) for name in self.list_display]
         empty = self.model_admin.get_empty_value_display()
-        # The review's address, reversed once for the page (and the filters kept, the same for
-        # every row) rather than once a row.
-        marker = "00000000-0000-0000-0000-000000000000"
-        sample = reverse(
-            admin_urlname(self.opts, "change"),
-            args=(marker,),
-            current_app=self.model_admin.admin_site.name,
-        )
-        before, after = sample.rsplit(marker, 1)
-        after += add_preserved_filters(
+        # The review's address, with the queue's filters kept (the same for every row).
+        change, site = admin_urlname(self.opts, "change"), self.model_admin.admin_site.name
+        sample = reverse(change, args=(UUID(int=0),), current_app=site)
+        kept = add_preserved_filters(
             {"preserved_filters": self.preserved_filters, "opts": self.opts}, sample
         )[len(sample) :]
-        link = f"{before}{{}}{after}"
+        link = link_for_each(change, current_app=site, query=kept)
         # Each column's cell is markup it made (escaped value by value) or plain text (the
         # officer's name, the empty value), escaped here.
         return SafeString(
             "".join(
                 row.format(
-                    _e(link.format(quote(election.id))),
+                    link(quote(election.id)),
                     *(_e(column(election) or empty) for column in columns),
                 )
                 for election in self.result_list
