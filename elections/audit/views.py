@@ -7,6 +7,7 @@ import csv
 import json
 import logging
 from datetime import UTC
+from html import escape as html_escape
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,6 +22,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from elections import rules, selectors, undocumented
 from elections.access_log import access_log_record, auditor_view
 from elections.constants import Decision, Status
+from elections.links import link_for_each
 from elections.models import AccessAction, ExportJob, FieldOffice
 from elections.names import spreadsheet_safe
 from elections.records import storage
@@ -145,6 +148,48 @@ def _search_rows(elections) -> list[dict]:
     return rows
 
 
+def _search_rows_html(rows: list[dict], flag_labels: dict[str, str]) -> SafeString:
+    """The list's rows (``_search_rows``) made in one piece: 50 rows of nine cells were most of
+    the page's time as a template loop. Every value is escaped here; the markup is the list's."""
+    record = link_for_each("audit:record")
+    nobody, no_decision = "—", html_escape(_("none"))
+    made = []
+    for row in rows:
+        election = row["election"]
+        covered = "".join(
+            ' <li class="covered-child"><span class="covered-name">'
+            f'{html_escape(item["name"])}</span> <span class="small text-body-secondary '
+            f'text-nowrap">{html_escape(item["a_number"] or nobody)}</span> <span class="badge '
+            'decision-badge covered-decision">'
+            f"{html_escape(item['decision']) if item['decision'] else no_decision}</span></li>"
+            for item in row["covered"]
+        )
+        moments = "".join(
+            '<td class="moment"><span class="text-nowrap">'
+            f'{html_escape(moment[0])}</span> <span class="text-nowrap">{html_escape(moment[1])}'
+            "</span></td>"
+            if moment
+            else '<td class="moment"></td>'
+            for moment in row["moments"]
+        )
+        flags = "".join(
+            f'<span class="badge flag flag-{html_escape(flag)}">'
+            f"{html_escape(flag_labels.get(flag, flag))}</span> "
+            for flag in row["flags"]
+        )
+        made.append(
+            f'<tr> <th scope="row" class="reference"><a href="{record(election.pk)}">'
+            f"{html_escape(election.reference)}</a></th> <td>"
+            f'{html_escape(election.parent.full_name)}<br><span class="small '
+            f'text-body-secondary text-nowrap">{html_escape(election.parent.a_number_display)}'
+            f'</span></td> <td><ul class="list-unstyled mb-0 covered-list">{covered}'
+            f"{' ' if covered else ''}</ul></td> <td>{html_escape(election.office.name)}</td> "
+            f'<td><span class="badge status-{html_escape(election.status)}">'
+            f"{html_escape(row['status'])}</span></td> {moments} <td>{flags}</td> </tr>\n"
+        )
+    return SafeString("".join(made))
+
+
 @require_GET
 @auditor_view
 def search(request):
@@ -163,6 +208,7 @@ def search(request):
         size=PAGE_SIZE,
     )
     flag_labels = _flag_labels()
+    rows = _search_rows(page.rows)
     query = request.GET.copy()
     for moved in ("page", "after", "before"):
         query.pop(moved, None)
@@ -174,7 +220,8 @@ def search(request):
             "filter_problems": form.messages,
             "page": page,
             "columns": list_columns(),
-            "rows": _search_rows(page.rows),
+            "rows": rows,
+            "rows_html": _search_rows_html(rows, flag_labels),
             "query": query.urlencode(),
             "count_cap": f"{keyset.CAP:,}",
             "flag_labels": flag_labels,
