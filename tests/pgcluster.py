@@ -98,6 +98,8 @@ class Cluster:
                 "-c fsync=off",
                 "-c synchronous_commit=off",
                 "-c full_page_writes=off",
+                # As docs/operations.md asks of a server on SSD or in memory.
+                "-c random_page_cost=1.1",
             ]
         )
         self.run(
