@@ -320,6 +320,21 @@ def test_the_list_shows_flags_status_and_office(client, auditor, world):
         assert text in html
 
 
+def test_names_typed_by_people_are_printed_as_text_never_as_markup(client, auditor, world):
+    """A parent's and a child's name with markup in it come out in the list as the text typed."""
+    world["elp"].election(
+        stage="submitted",
+        parent=ParentFactory.build(full_name='Ana <img src=x onerror="alert(1)"> & Cruz'),
+        children=[ChildDataFactory(full_name="Luz <script>alert('child')</script>")],
+    )
+    client.force_login(auditor)
+    html = search(client, name="cruz").content.decode()
+    assert "<img src=x" not in html and "<script>alert" not in html
+    assert "Ana &lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; Cruz" in html
+    html = search(client, name="luz").content.decode()
+    assert "Luz &lt;script&gt;alert(&#x27;child&#x27;)&lt;/script&gt;" in html
+
+
 def test_the_search_costs_the_same_queries_at_any_size(client, auditor, world):
     client.force_login(auditor)
     urls = [
