@@ -1,5 +1,6 @@
-"""Links to many elections at once: the lists (the officer's home, the supervisor's queue) print
-one or two on every row, and Django's ``reverse`` is the costliest part of a row."""
+"""Links to many elections at once: the lists (the officer's home, the supervisor's queue, the
+auditor's search) print one or two on every row, and Django's ``reverse`` is the costliest part of
+a row."""
 
 from collections.abc import Callable
 from uuid import UUID

@@ -174,7 +174,7 @@ def _search_rows_html(rows: list[dict], flag_labels: dict[str, str]) -> SafeStri
         )
         flags = "".join(
             f'<span class="badge flag flag-{html_escape(flag)}">'
-            f"{html_escape(flag_labels.get(flag, flag))}</span> "
+            f"{html_escape(flag_labels[flag])}</span> "
             for flag in row["flags"]
         )
         made.append(
@@ -207,7 +207,6 @@ def search(request):
         before=request.GET.get("before"),
         size=PAGE_SIZE,
     )
-    flag_labels = _flag_labels()
     rows = _search_rows(page.rows)
     query = request.GET.copy()
     for moved in ("page", "after", "before"):
@@ -221,10 +220,9 @@ def search(request):
             "page": page,
             "columns": list_columns(),
             "rows": rows,
-            "rows_html": _search_rows_html(rows, flag_labels),
+            "rows_html": _search_rows_html(rows, _flag_labels()),
             "query": query.urlencode(),
             "count_cap": f"{keyset.CAP:,}",
-            "flag_labels": flag_labels,
             "stream_max": settings.FORMSVC_EXPORT_STREAM_MAX,
             "export_max": settings.FORMSVC_EXPORT_MAX_RECORDS,
         },
